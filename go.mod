@@ -1,0 +1,3 @@
+module github.com/relucid/relucid
+
+go 1.26.8
