@@ -1,15 +1,136 @@
 package main
 
-import "flag"
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/relucid/relucid/convert"
+	"github.com/relucid/relucid/relu"
+)
 
 func cmdConvert() command {
 	return command{
 		name:    "convert",
-		args:    "",
+		args:    "IN.json|NET.onnx -o OUT.json [--json] [--verify=false] [--method wangsun|lattice]",
 		summary: "PWL function or net → net with ⌈log₂(n+1)⌉ hidden layers",
-		help:    "Not implemented yet.",
+		help: `Writes a ReLU net computing exactly the same function as IN with at most
+⌈log₂(n+1)⌉ hidden layers (Theorem 2.1), through the Wang–Sun form
+f = Σ_j s_j·max_{i∈S_j} ℓ_i with every |S_j| ≤ n+1, max-gadget trees
+(Lemma D.3) and a parallel sum (Lemma D.2). The net has no output bias.
+
+IN is one of (numbers as in network JSON: "1/3" is exact):
+  {"kind": "maxsum", "n": N, "affine": [{"w": [...], "b": B}, ...],
+   "terms": [{"sign": 1, "args": [0, 1]}, ...]}          signed sum of maxes
+  {"kind": "lattice", "n": N, "affine": [...], "sets": [[0, 1], [2]]}
+                                                        max_i min_{j∈S_i} ℓ_j
+  {"kind": "triangulation", "n": N, "vertices": [[...], ...],
+   "simplices": [[0, 1, 2], ...], "values": [...]}      linear finite elements
+   (or "simplex_values": n+1 values per simplex; the domain must be convex)
+  a network (JSON or ONNX) with one input: depth compression to one hidden
+   layer through its exact breakpoints. Nets with n ≥ 2 inputs need the
+   region engine and are not supported yet.
+
+The summary gives the depth, size, number of terms, the largest arity and
+the bounds compared: ⌈log₂(n+1)⌉ hidden layers, spec §2.1's size
+P·4(2^L−1), the max–min net's depth and size, and for a triangulation the
+⌈log₂ k_h⌉+1 hidden layers of He, Li, Xu and Zheng (2018). --verify (on by
+default) compares the net with the input in exact arithmetic: for n = 1 the
+exact PWL forms of input and net (a proof); for n = 2 a proof over the
+arrangement of kink lines (on each simplex, or on a box meeting every cell);
+for n ≥ 3 every simplex at its corners and interior points (proven where
+every term is affine on it) or random rational points. The summary says
+which cells are proven and which were checked at points only.
+
+example:
+  relucid convert testdata/convert/hat2d.json -o hat.json --json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
-			return func(e *env, args []string) error { return notYet("convert") }
+			out := fs.String("o", "", "output net `OUT.json` (required)")
+			asJSON := fs.Bool("json", false, "print the summary as JSON")
+			verify := fs.Bool("verify", true, "check the result against the input exactly")
+			method := fs.String("method", "wangsun", "construction: wangsun (⌈log₂(n+1)⌉ hidden layers) or lattice (max–min net, deeper)")
+			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
+			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun reduction")
+			return func(e *env, args []string) error {
+				if err := needArgs(args, 1, "IN"); err != nil {
+					return err
+				}
+				if *out == "" {
+					return usagef("missing -o OUT.json")
+				}
+				if *gadget != 3 && *gadget != 4 {
+					return usagef("--gadget must be 3 or 4, not %d", *gadget)
+				}
+				m := convert.Method(*method)
+				if m != convert.WangSun && m != convert.LatticeNet {
+					return usagef("--method must be wangsun or lattice, not %q", *method)
+				}
+				path := args[0]
+				var in *convert.Input
+				if strings.EqualFold(filepath.Ext(path), ".onnx") {
+					net, err := loadNet(path)
+					if err != nil {
+						return err
+					}
+					in = &convert.Input{Kind: convert.KindNet, Net: net}
+				} else {
+					var err error
+					if in, err = convert.ReadFile(path); err != nil {
+						return err
+					}
+				}
+				res, err := convert.Convert(e.ctx, in, convert.Options{
+					Method: m, Gadget: relu.Gadget(*gadget), Budget: *budget, Verify: *verify})
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				var buf bytes.Buffer
+				if err := res.Net.Encode(&buf); err != nil {
+					return err
+				}
+				if err := relu.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+					return err
+				}
+				if *asJSON {
+					return writeJSON(e.stdout, res.Summary)
+				}
+				printConvertSummary(e, res.Summary, *out)
+				return nil
+			}
 		},
+	}
+}
+
+func printConvertSummary(e *env, s convert.Summary, out string) {
+	w := e.stdout
+	fmt.Fprintf(w, "input: %s, n = %d", s.Input, s.N)
+	if s.Pieces > 0 {
+		fmt.Fprintf(w, ", %d pieces", s.Pieces)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "method: %s: %d terms, largest max over %d affine functions\n", s.Method, s.Terms, s.MaxArity)
+	fmt.Fprintf(w, "wrote %s: depth %d (%d hidden layers; Theorem 2.1 bound %d), size %d\n",
+		out, s.Depth, s.HiddenLayers, s.DepthBound, s.Size)
+	if s.SpecSizeBound > 0 {
+		fmt.Fprintf(w, "size bound of spec §2.1 (P·4(2^L−1)): %d\n", s.SpecSizeBound)
+	}
+	if s.LatticeHidden > 0 {
+		fmt.Fprintf(w, "max–min net of the same function: %d hidden layers, size %d\n", s.LatticeHidden, s.LatticeSize)
+	}
+	if s.HeHidden > 0 {
+		fmt.Fprintf(w, "He, Li, Xu, Zheng (2018) finite-element net: %d hidden layers\n", s.HeHidden)
+	}
+	if v := s.Verification; v != nil {
+		status := "equal at every checked point"
+		if v.Proven {
+			status = "equal everywhere (proven)"
+		}
+		fmt.Fprintf(w, "verified (%s, %d points): %s", v.Method, v.Points, status)
+		if v.CellsProven+v.CellsSampled > 0 {
+			fmt.Fprintf(w, "; cells proven %d, checked at points only %d", v.CellsProven, v.CellsSampled)
+		}
+		fmt.Fprintln(w)
 	}
 }

@@ -1,15 +1,275 @@
 package main
 
-import "flag"
+import (
+	"flag"
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/relucid/relucid/pwl"
+	"github.com/relucid/relucid/relu"
+)
+
+// piecesJSON is the --json output of relucid pieces. The first four fields
+// are the interface contract.
+type piecesJSON struct {
+	Pieces           int       `json:"pieces"`
+	Breakpoints      []float64 `json:"breakpoints"`
+	Slopes           []float64 `json:"slopes"`
+	Values           []float64 `json:"values"`
+	LemmaD5Bound     *big.Int  `json:"lemma_d5_bound"`
+	HiddenWidths     []int     `json:"hidden_widths"`
+	Domain           []float64 `json:"domain,omitempty"`
+	Exact            bool      `json:"exact"`
+	Fallback         string    `json:"fallback,omitempty"`
+	BreakpointsExact []string  `json:"breakpoints_exact,omitempty"`
+	ValuesExact      []string  `json:"values_exact,omitempty"`
+	SlopesExact      []string  `json:"slopes_exact,omitempty"`
+}
+
+// maxTextRows is how many breakpoints the text output lists.
+const maxTextRows = 20
 
 func cmdPieces() command {
 	return command{
 		name:    "pieces",
-		args:    "",
+		args:    "NET.json [--domain A:B] [--exact] [--json] [--through X0 --dir D] [--output J]",
 		summary: "exact 1-D pieces and breakpoints of an R→R net",
-		help:    "Not implemented yet.",
+		help: `Computes the continuous piecewise linear function of an R→R net exactly:
+its pieces (maximal intervals where it is affine), breakpoints (points where
+the slope really changes), the values there and the slope of each piece,
+left to right. Without --domain the whole real line is examined; with
+--domain A:B only the pieces meeting (A, B) count. Beside the count it prints
+Lemma D.5's bound 2^(k-1)(w1+1)w2...wk for the net's hidden widths.
+
+The default engine runs in float64 with certified error bounds and falls
+back to exact rational arithmetic when a decision is too close to call, so
+the count is always exact; --exact uses rational arithmetic throughout
+(and prints exact rationals in the *_exact JSON fields).
+
+A net with n > 1 inputs is examined on the line X0 + t*D (--through, --dir;
+t is the new input); a net with several outputs needs --output J (0-based).
+A and B may be rationals ("1/3").
+
+--json prints {"pieces", "breakpoints", "slopes", "values",
+"lemma_d5_bound", "hidden_widths", "exact", ...}; slopes has pieces entries,
+breakpoints and values pieces-1.
+
+example:
+  relucid pieces testdata/zigzag.json --domain 0:1
+  relucid pieces net2d.json --through 0,0 --dir 1,1 --json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
-			return func(e *env, args []string) error { return notYet("pieces") }
+			domain := fs.String("domain", "", "examine only `A:B` (A < B)")
+			exact := fs.Bool("exact", false, "use exact rational arithmetic throughout")
+			asJSON := fs.Bool("json", false, "print JSON")
+			through := fs.String("through", "", "for n-D nets: the point `X0` (comma separated) of the line")
+			dir := fs.String("dir", "", "for n-D nets: the direction `D` (comma separated) of the line")
+			output := fs.Int("output", -1, "for nets with several outputs: the output `J` (0-based)")
+			return func(e *env, args []string) error {
+				if err := needArgs(args, 1, "NET.json"); err != nil {
+					return err
+				}
+				net, err := loadNet(args[0])
+				if err != nil {
+					return err
+				}
+				var opt pwl.Options
+				if *domain != "" {
+					a, b, err := parseDomain(*domain)
+					if err != nil {
+						return err
+					}
+					opt.Domain = true
+					opt.ARat, opt.BRat = a, b
+					opt.A, _ = a.Float64()
+					opt.B, _ = b.Float64()
+				}
+				opt.Exact = *exact
+				net, err = restrictNet(net, args[0], *through, *dir, *output)
+				if err != nil {
+					return err
+				}
+				out := piecesJSON{HiddenWidths: net.HiddenWidths(), LemmaD5Bound: pwl.LemmaD5(net.HiddenWidths())}
+				if opt.Domain {
+					out.Domain = []float64{opt.A, opt.B}
+				}
+				if *exact {
+					var r *pwl.Rat
+					if opt.Domain {
+						r, err = pwl.FromNetRatOn(e.ctx, net, opt.ARat, opt.BRat)
+					} else {
+						r, err = pwl.FromNetRat(e.ctx, net)
+					}
+					if err != nil {
+						return fmt.Errorf("%s: %w", args[0], err)
+					}
+					out.Exact = true
+					fillExact(&out, r)
+				} else {
+					f, info, err := pwl.Extract(e.ctx, net, opt)
+					if err != nil {
+						return fmt.Errorf("%s: %w", args[0], err)
+					}
+					out.Exact, out.Fallback = info.Exact, info.Fallback
+					fillFloat(&out, f)
+				}
+				if *asJSON {
+					return writeJSON(e.stdout, out)
+				}
+				printPieces(e, args[0], &out)
+				return nil
+			}
 		},
+	}
+}
+
+// parseDomain parses "A:B" with A < B; A and B may be decimals or rationals.
+func parseDomain(s string) (*big.Rat, *big.Rat, error) {
+	i := strings.LastIndex(s, ":")
+	if i <= 0 || i == len(s)-1 {
+		return nil, nil, usagef("--domain %q: want A:B, e.g. --domain -1:1", s)
+	}
+	a, okA := new(big.Rat).SetString(strings.TrimSpace(s[:i]))
+	b, okB := new(big.Rat).SetString(strings.TrimSpace(s[i+1:]))
+	if !okA || !okB {
+		return nil, nil, usagef("--domain %q: A and B must be numbers", s)
+	}
+	if a.Cmp(b) >= 0 {
+		return nil, nil, usagef("--domain %q: need A < B", s)
+	}
+	fa, _ := a.Float64()
+	fb, _ := b.Float64()
+	if math.IsInf(fa, 0) || math.IsInf(fb, 0) || !(fa < fb) {
+		return nil, nil, usagef("--domain %q: ends too large or too close for float64", s)
+	}
+	return a, b, nil
+}
+
+// parseVec parses comma-separated numbers (decimals or rationals).
+func parseVec(flagName, s string) ([]*big.Rat, error) {
+	parts := strings.Split(s, ",")
+	v := make([]*big.Rat, len(parts))
+	for i, p := range parts {
+		r, ok := new(big.Rat).SetString(strings.TrimSpace(p))
+		if !ok {
+			return nil, usagef("--%s %q: entry %d is not a number", flagName, s, i+1)
+		}
+		v[i] = r
+	}
+	return v, nil
+}
+
+// restrictNet slices an n-D net to a line and picks one output, as asked.
+func restrictNet(net *relu.Net, name, through, dir string, output int) (*relu.Net, error) {
+	n := net.InputDim()
+	if through != "" || dir != "" {
+		if dir == "" {
+			return nil, usagef("--through needs --dir D, the direction of the line")
+		}
+		d, err := parseVec("dir", dir)
+		if err != nil {
+			return nil, err
+		}
+		x0 := make([]*big.Rat, len(d))
+		for i := range x0 {
+			x0[i] = new(big.Rat)
+		}
+		if through != "" {
+			if x0, err = parseVec("through", through); err != nil {
+				return nil, err
+			}
+		}
+		if net, err = pwl.SliceRat(net, x0, d); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	} else if n != 1 {
+		z := strings.TrimSuffix(strings.Repeat("0,", n), ",")
+		return nil, fmt.Errorf("%s: the net has %d inputs, not 1; examine it on a line with --through X0 --dir D, e.g. --through %s --dir 1%s",
+			name, n, z, strings.Repeat(",0", n-1))
+	}
+	if m := net.OutputDim(); m != 1 || output >= 0 {
+		if output < 0 {
+			return nil, fmt.Errorf("%s: the net has %d outputs; pick one with --output J (0..%d)", name, m, m-1)
+		}
+		var err error
+		if net, err = pwl.SelectOutput(net, output); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return net, nil
+}
+
+func fillFloat(out *piecesJSON, f *pwl.Func) {
+	bp := f.Breakpoints()
+	out.Pieces = len(bp) + 1
+	out.Breakpoints = make([]float64, len(bp))
+	out.Values = make([]float64, len(bp))
+	copy(out.Breakpoints, bp)
+	if len(bp) > 0 {
+		copy(out.Values, f.Y) // f is simplified: its knots are the breakpoints
+	}
+	out.Slopes = f.Slopes()
+	if len(bp) == 0 {
+		out.Slopes = []float64{f.SL}
+	}
+}
+
+func fillExact(out *piecesJSON, r *pwl.Rat) {
+	bp := r.Breakpoints()
+	out.Pieces = len(bp) + 1
+	out.Breakpoints = make([]float64, len(bp))
+	out.Values = make([]float64, len(bp))
+	out.BreakpointsExact = make([]string, len(bp))
+	out.ValuesExact = make([]string, len(bp))
+	for i, x := range bp {
+		out.Breakpoints[i], _ = x.Float64()
+		y := r.Eval(x)
+		out.Values[i], _ = y.Float64()
+		out.BreakpointsExact[i] = x.RatString()
+		out.ValuesExact[i] = y.RatString()
+	}
+	sl := r.Slopes()
+	if len(bp) == 0 {
+		sl = sl[:1]
+	}
+	for _, s := range sl {
+		f, _ := s.Float64()
+		out.Slopes = append(out.Slopes, f)
+		out.SlopesExact = append(out.SlopesExact, s.RatString())
+	}
+}
+
+func printPieces(e *env, name string, out *piecesJSON) {
+	w := e.stdout
+	where := "on the real line"
+	if out.Domain != nil {
+		where = fmt.Sprintf("on [%v, %v]", out.Domain[0], out.Domain[1])
+	}
+	how := "float64, certified"
+	if out.Exact {
+		how = "exact rational arithmetic"
+		if out.Fallback != "" {
+			how += " (float engine handed over: " + out.Fallback + ")"
+		}
+	}
+	fmt.Fprintf(w, "%s: %d pieces %s (%s)\n", name, out.Pieces, where, how)
+	fmt.Fprintf(w, "Lemma D.5 bound for hidden widths %v: %s pieces\n", out.HiddenWidths, out.LemmaD5Bound)
+	fmt.Fprintf(w, "%-24s %-24s %s\n", "breakpoint", "value", "slope to the right")
+	start := "-inf"
+	if out.Domain != nil {
+		start = fmt.Sprint(out.Domain[0])
+	}
+	fmt.Fprintf(w, "%-24s %-24s %v\n", start, "", out.Slopes[0])
+	for i, x := range out.Breakpoints {
+		if i == maxTextRows {
+			fmt.Fprintf(w, "... %d more breakpoints (use --json for all)\n", len(out.Breakpoints)-i)
+			break
+		}
+		bx, vy := fmt.Sprint(x), fmt.Sprint(out.Values[i])
+		if out.BreakpointsExact != nil {
+			bx, vy = out.BreakpointsExact[i], out.ValuesExact[i]
+		}
+		fmt.Fprintf(w, "%-24s %-24s %v\n", bx, vy, out.Slopes[i+1])
 	}
 }

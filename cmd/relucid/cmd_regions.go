@@ -1,15 +1,397 @@
 package main
 
-import "flag"
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/relucid/relucid/region"
+	"github.com/relucid/relucid/relu"
+)
 
 func cmdRegions() command {
 	return command{
 		name:    "regions",
-		args:    "",
+		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1]) [--exact] [--json] [--stream] [--max-regions N] [--svg out.svg] [--png out.png]",
 		summary: "exact activation regions, pieces and affine maps over a box",
-		help:    "Not implemented yet.",
+		help: `Enumerates every full-dimensional activation region of an R^n → R^m net over
+a domain and prints three counts per output: activation regions; pieces
+(maximal connected sets on which the output is affine: adjacent regions with
+the same affine map merged); distinct affine maps.
+
+The domain is a box (--box, one interval A:B per input; bounds may be
+rationals such as 1/3), an H-polytope (--polytope FILE holding
+{"A": [[...]], "b": [...]} meaning A x ≤ b; it must be bounded and
+full-dimensional), or a 2-D slice (--slice "P;U;V": the plane through point
+P along directions U and V, comma-separated coordinates; the window in slice
+coordinates is --box, default -1:1,-1:1).
+
+--exact certifies every region with a rational interior point and merges
+pieces by exact equality of affine maps (and, in 2-D, checks that the exact
+region areas add up to the domain's area). --stream writes one region per
+line as JSON Lines, then the summary line. --max-regions stops early; the
+counts are then marked partial and the exit status is 1. --svg and --png
+draw a 2-D complex: regions coloured by affine map, piece boundaries dark,
+the zero level set of the output in red.
+
+With --json the summary is {"regions": R, "pieces": P, "affine_maps": K, ...};
+for several outputs the top-level pieces and affine_maps are those of the
+vector-valued map and "per_output" lists every output's counts.
+
+Example:
+  relucid regions testdata/zigzag.json --box -3:3,-3:3 --json
+  relucid regions net.json --slice "0,0,0;1,0,0;0,1,0" --box -2:2,-2:2 --png map.png`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
-			return func(e *env, args []string) error { return notYet("regions") }
+			box := fs.String("box", "", "box A:B,C:D,... (one interval per input; for --slice the window in slice coordinates)")
+			poly := fs.String("polytope", "", "H-polytope file {\"A\": [[...]], \"b\": [...]} meaning A x ≤ b")
+			slice := fs.String("slice", "", "2-D slice \"P;U;V\": point and two directions, comma-separated")
+			exact := fs.Bool("exact", false, "certify every region and merge in rational arithmetic")
+			asJSON := fs.Bool("json", false, "print the summary as JSON")
+			stream := fs.Bool("stream", false, "write every region as a JSON line, then the summary")
+			maxR := fs.Int("max-regions", 0, "stop after N regions (counts marked partial)")
+			svg := fs.String("svg", "", "write a region map (2-D domains only) as SVG")
+			png := fs.String("png", "", "write a region map (2-D domains only) as PNG")
+			workers := fs.Int("workers", 0, "goroutines (0: all cores)")
+			return func(e *env, args []string) error {
+				if err := needArgs(args, 1, "NET.json"); err != nil {
+					return err
+				}
+				if *maxR < 0 {
+					return usagef("--max-regions must be non-negative")
+				}
+				net, err := loadNet(args[0])
+				if err != nil {
+					return err
+				}
+				dom, err := regionDomain(*box, *poly, *slice, net.InputDim())
+				if err != nil {
+					return err
+				}
+				if (*svg != "" || *png != "") && dom.Dim() != 2 {
+					return usagef("--svg/--png need a 2-D domain (a 2-D box or a --slice), got dimension %d", dom.Dim())
+				}
+				opt := region.Options{Exact: *exact, MaxRegions: *maxR, Workers: *workers}
+				start := time.Now()
+				var cx *region.Complex
+				if *stream {
+					bw := bufio.NewWriter(e.stdout)
+					enc := json.NewEncoder(bw)
+					cx, err = region.Stream(e.ctx, net, dom, opt, func(r *region.Region) error {
+						return enc.Encode(regionLine(r, net.HiddenWidths(), *exact))
+					})
+					if ferr := bw.Flush(); err == nil && ferr != nil {
+						err = ferr
+					}
+				} else {
+					cx, err = region.Enumerate(e.ctx, net, dom, opt)
+				}
+				partial := errors.Is(err, region.ErrMaxRegions)
+				if err != nil && !partial {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				elapsed := time.Since(start)
+				if !*stream && (*svg != "" || *png != "") {
+					if err := writeRegionMaps(cx, *svg, *png); err != nil {
+						return err
+					}
+				}
+				sum := regionSummary(cx, elapsed)
+				switch {
+				case *asJSON || *stream:
+					if *stream {
+						b, _ := json.Marshal(sum)
+						fmt.Fprintf(e.stdout, "%s\n", b)
+					} else if err := writeJSON(e.stdout, sum); err != nil {
+						return err
+					}
+				default:
+					printRegionSummary(e.stdout, cx, elapsed)
+				}
+				if partial {
+					return fmt.Errorf("%s: stopped at --max-regions %d; the counts printed are partial (lower bounds)", args[0], *maxR)
+				}
+				return nil
+			}
 		},
 	}
+}
+
+func regionDomain(box, poly, slice string, n int) (region.Domain, error) {
+	set := 0
+	for _, s := range []string{poly, slice} {
+		if s != "" {
+			set++
+		}
+	}
+	if set > 1 {
+		return region.Domain{}, usagef("give at most one of --polytope and --slice")
+	}
+	switch {
+	case poly != "":
+		if box != "" {
+			return region.Domain{}, usagef("--box and --polytope exclude each other")
+		}
+		return readPolytope(poly)
+	case slice != "":
+		lo, hi := []*big.Rat{big.NewRat(-1, 1), big.NewRat(-1, 1)}, []*big.Rat{big.NewRat(1, 1), big.NewRat(1, 1)}
+		if box != "" {
+			var err error
+			lo, hi, err = parseBox(box)
+			if err != nil {
+				return region.Domain{}, err
+			}
+			if len(lo) != 2 {
+				return region.Domain{}, usagef("--box: a slice window needs 2 intervals, got %d", len(lo))
+			}
+		}
+		parts := strings.Split(slice, ";")
+		if len(parts) != 3 {
+			return region.Domain{}, usagef("--slice: want \"P;U;V\" (point and two directions), got %d parts", len(parts))
+		}
+		var vs [3][]*big.Rat
+		for i, p := range parts {
+			v, err := parseRats(p)
+			if err != nil {
+				return region.Domain{}, usagef("--slice: %v", err)
+			}
+			if len(v) != n {
+				return region.Domain{}, usagef("--slice: %s has %d coordinates but the net takes %d inputs", []string{"point", "U", "V"}[i], len(v), n)
+			}
+			vs[i] = v
+		}
+		d, err := region.SliceRat(vs[0], vs[1], vs[2], lo, hi)
+		if err != nil {
+			return d, usagef("--slice: %v", err)
+		}
+		return d, nil
+	case box != "":
+		lo, hi, err := parseBox(box)
+		if err != nil {
+			return region.Domain{}, err
+		}
+		if len(lo) != n {
+			return region.Domain{}, usagef("--box has %d intervals but the net takes %d inputs", len(lo), n)
+		}
+		d, err := region.BoxRat(lo, hi)
+		if err != nil {
+			return d, usagef("--box: %v", err)
+		}
+		return d, nil
+	}
+	return region.Domain{}, usagef("missing domain: give --box, --polytope or --slice")
+}
+
+func parseRat(s string) (*big.Rat, error) {
+	s = strings.TrimSpace(s)
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || s == "" {
+		return nil, fmt.Errorf("%q is not a number", s)
+	}
+	if f, _ := r.Float64(); f > 1e300 || f < -1e300 {
+		return nil, fmt.Errorf("%q is out of range", s)
+	}
+	return r, nil
+}
+
+func parseRats(s string) ([]*big.Rat, error) {
+	var out []*big.Rat
+	for _, f := range strings.Split(s, ",") {
+		r, err := parseRat(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// parseBox parses "A:B,C:D,...".
+func parseBox(s string) (lo, hi []*big.Rat, err error) {
+	for i, iv := range strings.Split(s, ",") {
+		ab := strings.Split(iv, ":")
+		if len(ab) != 2 {
+			return nil, nil, usagef("--box: interval %d %q is not A:B", i+1, iv)
+		}
+		a, err := parseRat(ab[0])
+		if err != nil {
+			return nil, nil, usagef("--box: interval %d: %v", i+1, err)
+		}
+		b, err := parseRat(ab[1])
+		if err != nil {
+			return nil, nil, usagef("--box: interval %d: %v", i+1, err)
+		}
+		if a.Cmp(b) >= 0 {
+			return nil, nil, usagef("--box: interval %d %q is empty or inverted (need A < B)", i+1, iv)
+		}
+		lo, hi = append(lo, a), append(hi, b)
+	}
+	return lo, hi, nil
+}
+
+// readPolytope reads {"A": [[...]], "b": [...]}.
+func readPolytope(path string) (region.Domain, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return region.Domain{}, err
+	}
+	var raw struct {
+		A [][]json.RawMessage `json:"A"`
+		B []json.RawMessage   `json:"b"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&raw); err != nil {
+		return region.Domain{}, fmt.Errorf("%s: not a polytope file {\"A\": [[...]], \"b\": [...]}: %v", path, err)
+	}
+	d, err := polytopeFromRaw(raw.A, raw.B)
+	if err != nil {
+		return d, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+func polytopeFromRaw(A [][]json.RawMessage, b []json.RawMessage) (region.Domain, error) {
+	AR := make([][]*big.Rat, len(A))
+	for i, row := range A {
+		AR[i] = make([]*big.Rat, len(row))
+		for j, v := range row {
+			_, r, err := relu.ParseValue(v)
+			if err != nil {
+				return region.Domain{}, fmt.Errorf("A[%d][%d]: %v", i, j, err)
+			}
+			AR[i][j] = r
+		}
+	}
+	BR := make([]*big.Rat, len(b))
+	for i, v := range b {
+		_, r, err := relu.ParseValue(v)
+		if err != nil {
+			return region.Domain{}, fmt.Errorf("b[%d]: %v", i, err)
+		}
+		BR[i] = r
+	}
+	return region.PolytopeRat(AR, BR)
+}
+
+type regionsJSON struct {
+	Regions       int             `json:"regions"`
+	Pieces        int             `json:"pieces"`
+	AffineMaps    int             `json:"affine_maps"`
+	Dim           int             `json:"dim"`
+	Outputs       int             `json:"outputs"`
+	PerOutput     []region.Counts `json:"per_output"`
+	PiecesPerOut  []int           `json:"pieces_per_output"`
+	MapsPerOut    []int           `json:"affine_maps_per_output"`
+	Partial       bool            `json:"partial"`
+	Exact         bool            `json:"exact"`
+	Seconds       float64         `json:"seconds"`
+	RegionsPerSec float64         `json:"regions_per_second"`
+}
+
+func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
+	s := regionsJSON{Regions: cx.Joint.Regions, Pieces: cx.Joint.Pieces, AffineMaps: cx.Joint.AffineMaps,
+		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact,
+		Seconds: el.Seconds()}
+	for _, c := range cx.Counts {
+		s.PiecesPerOut = append(s.PiecesPerOut, c.Pieces)
+		s.MapsPerOut = append(s.MapsPerOut, c.AffineMaps)
+	}
+	if el > 0 {
+		s.RegionsPerSec = float64(cx.Joint.Regions) / el.Seconds()
+	}
+	return s
+}
+
+func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
+	tag := ""
+	if cx.Partial {
+		tag = " (partial: stopped at --max-regions)"
+	}
+	fmt.Fprintf(w, "regions:     %d%s\n", cx.Joint.Regions, tag)
+	fmt.Fprintf(w, "pieces:      %d\n", cx.Joint.Pieces)
+	fmt.Fprintf(w, "affine maps: %d\n", cx.Joint.AffineMaps)
+	if cx.Outputs > 1 {
+		for o, c := range cx.Counts {
+			fmt.Fprintf(w, "output %d:    %d pieces, %d affine maps\n", o, c.Pieces, c.AffineMaps)
+		}
+	}
+	mode := "float64 with exact fallback tolerance"
+	if cx.Exact {
+		mode = "exact (every region and merge certified in rationals)"
+	}
+	fmt.Fprintf(w, "arithmetic:  %s\n", mode)
+	fmt.Fprintf(w, "time:        %.3f s (%.0f regions/s)\n", el.Seconds(), float64(cx.Joint.Regions)/max(el.Seconds(), 1e-9))
+}
+
+type regionLineJSON struct {
+	Index     int         `json:"region"`
+	Pattern   []string    `json:"pattern"`
+	Interior  []float64   `json:"interior"`
+	Interior2 []string    `json:"interior_exact,omitempty"`
+	Vertices  [][]float64 `json:"vertices,omitempty"`
+	Facets    []facetJSON `json:"facets"`
+	Maps      []mapJSON   `json:"maps"`
+}
+
+type facetJSON struct {
+	Normal []float64 `json:"normal"`
+	Offset float64   `json:"offset"`
+	Layer  int       `json:"layer"`
+	Unit   int       `json:"unit"`
+}
+
+type mapJSON struct {
+	Grad       []float64 `json:"grad"`
+	Const      float64   `json:"const"`
+	GradExact  []string  `json:"grad_exact,omitempty"`
+	ConstExact string    `json:"const_exact,omitempty"`
+}
+
+func regionLine(r *region.Region, widths []int, exact bool) regionLineJSON {
+	l := regionLineJSON{Index: r.Index, Interior: r.Interior, Vertices: r.Vertices}
+	l.Pattern = region.PatternStrings(r.Pattern, widths)
+	for _, q := range r.InteriorRat {
+		l.Interior2 = append(l.Interior2, q.RatString())
+	}
+	for _, f := range r.Facets {
+		l.Facets = append(l.Facets, facetJSON{Normal: f.Normal, Offset: f.Offset, Layer: f.Source.Layer, Unit: f.Source.Unit})
+	}
+	for k, m := range r.Maps {
+		mj := mapJSON{Grad: m.Grad, Const: m.Const}
+		if exact && k < len(r.MapsRat) {
+			for _, g := range r.MapsRat[k].Grad {
+				mj.GradExact = append(mj.GradExact, g.RatString())
+			}
+			mj.ConstExact = r.MapsRat[k].Const.RatString()
+		}
+		l.Maps = append(l.Maps, mj)
+	}
+	return l
+}
+
+// writeRegionMaps draws the complex to the requested files, atomically.
+func writeRegionMaps(cx *region.Complex, svg, png string) error {
+	for _, f := range []struct {
+		path string
+		draw func(io.Writer, region.PlotOptions) error
+	}{{svg, cx.WriteSVG}, {png, cx.WritePNG}} {
+		if f.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := f.draw(&b, region.PlotOptions{}); err != nil {
+			return fmt.Errorf("%s: %w", f.path, err)
+		}
+		if err := relu.WriteFileAtomic(f.path, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

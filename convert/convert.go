@@ -1,0 +1,580 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// Kind names an input form.
+type Kind string
+
+// The input forms.
+const (
+	KindMaxSum        Kind = "maxsum"        // (a) Σ s_j max_{S_j} ℓ_i, spec (2.1)
+	KindLattice       Kind = "lattice"       // (b) max_i min_{S_i} ℓ_j
+	KindTriangulation Kind = "triangulation" // (c) linear finite elements
+	KindNet           Kind = "net"           // (d) a ReLU net
+)
+
+// Input is one PWL function in one of the input forms; exactly the field
+// matching Kind is set.
+type Input struct {
+	Kind          Kind
+	MaxSum        *MaxSum
+	Lattice       *Lattice
+	Triangulation *Triangulation
+	Net           *relu.Net
+}
+
+// Dim returns the input dimension n.
+func (in *Input) Dim() int {
+	switch in.Kind {
+	case KindMaxSum:
+		return in.MaxSum.N
+	case KindLattice:
+		return in.Lattice.N
+	case KindTriangulation:
+		return in.Triangulation.N
+	case KindNet:
+		return in.Net.InputDim()
+	}
+	return 0
+}
+
+// Method selects the construction.
+type Method string
+
+const (
+	// WangSun builds Σ s_j max_{S_j} ℓ_i with |S_j| ≤ n+1 and a net with
+	// ⌈log₂(n+1)⌉ hidden layers (Theorem 2.1).
+	WangSun Method = "wangsun"
+	// LatticeNet builds the max–min form directly: max over m min-terms of
+	// at most s functions, ⌈log₂ s⌉ + ⌈log₂ m⌉ hidden layers; polynomial
+	// work, but deeper than Theorem 2.1 allows in general.
+	LatticeNet Method = "lattice"
+)
+
+// Options controls Convert. The zero value is usable.
+type Options struct {
+	Method Method      // WangSun if empty
+	Gadget relu.Gadget // relu.Gadget4 if zero
+	Budget int         // work bound of the exact reduction, DefaultBudget if 0
+	// Verify compares the net with the input exactly (see Verification).
+	Verify bool
+	// Samples is the number of random rational points per simplex (or in
+	// total for forms without cells) used by the verification; 0 means 8.
+	Samples int
+	// Seed makes the sample points reproducible.
+	Seed uint64
+}
+
+// ErrNeedsRegions is returned for nets with n ≥ 2 inputs: their depth
+// compression needs the n-D region engine.
+var ErrNeedsRegions = errors.New("convert: depth compression of a net with n ≥ 2 inputs needs the n-D region engine (package region), which is not available yet; 1-D nets are supported")
+
+// Result is a converted net with its summary.
+type Result struct {
+	Net     *relu.Net
+	Form    *MaxSum // the Wang–Sun form the net realises (nil for LatticeNet)
+	Summary Summary
+}
+
+// Summary reports the conversion; JSON field names are the CLI's.
+type Summary struct {
+	Input        Kind   `json:"input"`
+	Method       Method `json:"method"`
+	N            int    `json:"n"`
+	Depth        int    `json:"depth"`
+	HiddenLayers int    `json:"hidden_layers"`
+	Size         int    `json:"size"`
+	Terms        int    `json:"terms"`
+	MaxArity     int    `json:"max_arity"`
+	AffineFns    int    `json:"affine_functions"`
+	Pieces       int    `json:"pieces,omitempty"` // exact piece count (n = 1) or distinct pieces of the input
+	// DepthBound is ⌈log₂(n+1)⌉, Theorem 2.1's bound on hidden layers.
+	DepthBound int `json:"depth_bound_hidden"`
+	// SpecSizeBound is P·4(2^{L*}−1), spec §2.1 item 4 (repetition padding).
+	SpecSizeBound int `json:"spec_size_bound"`
+	// LatticeHidden and LatticeSize describe the max–min net of the same
+	// input (the construction Chen, Garudadri and Rao 2022 refine), when
+	// the input has a lattice form.
+	LatticeHidden int `json:"lattice_hidden_layers,omitempty"`
+	LatticeSize   int `json:"lattice_size,omitempty"`
+	// HeHidden is ⌈log₂ k_h⌉ + 1, the hidden-layer count of He, Li, Xu and
+	// Zheng (2018) for a linear finite-element function whose largest vertex
+	// star has k_h simplices.
+	HeHidden     int           `json:"he2018_hidden_layers,omitempty"`
+	Verification *Verification `json:"verification,omitempty"`
+}
+
+// Convert turns in into a ReLU net computing the same function (on the
+// domain, for a triangulation).
+func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
+	if opt.Method == "" {
+		opt.Method = WangSun
+	}
+	if opt.Gadget == 0 {
+		opt.Gadget = relu.Gadget4
+	}
+	if opt.Samples <= 0 {
+		opt.Samples = 8
+	}
+	n := in.Dim()
+	if n < 1 {
+		return nil, fmt.Errorf("input dimension n = %d, want ≥ 1", n)
+	}
+	sum := Summary{Input: in.Kind, Method: opt.Method, N: n, DepthBound: relu.MaxTreeDepth(n + 1)}
+	var (
+		pwl     *PWL1
+		lat     *Lattice
+		ms      *MaxSum
+		checked *Checked
+		err     error
+	)
+	switch in.Kind {
+	case KindMaxSum:
+		if err := in.MaxSum.Validate(); err != nil {
+			return nil, err
+		}
+		if n == 1 {
+			pwl = PWL1FromMaxSum(in.MaxSum)
+		}
+	case KindLattice:
+		if err := in.Lattice.Validate(); err != nil {
+			return nil, err
+		}
+		lat = in.Lattice
+		if n == 1 {
+			pwl = PWL1FromLattice(lat)
+		}
+	case KindTriangulation:
+		checked, err = in.Triangulation.Validate()
+		if err != nil {
+			return nil, err
+		}
+		sum.HeHidden = relu.MaxTreeDepth(checked.StarSize()) + 1
+		lat = checked.Lattice()
+		if n == 1 {
+			pwl = checked.PWL1()
+		}
+	case KindNet:
+		if err := in.Net.Validate(); err != nil {
+			return nil, err
+		}
+		if in.Net.OutputDim() != 1 {
+			return nil, fmt.Errorf("convert: the net has %d outputs; convert handles scalar functions", in.Net.OutputDim())
+		}
+		if n != 1 {
+			return nil, ErrNeedsRegions
+		}
+		pwl, err = PWL1FromNet(ctx, in.Net)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown input kind %q", in.Kind)
+	}
+	if lat != nil {
+		sum.Pieces = len(lat.Affine)
+		ln, err := NetFromLattice(lat, opt.Gadget)
+		if err != nil {
+			return nil, err
+		}
+		sum.LatticeHidden, sum.LatticeSize = ln.Depth()-1, ln.Size()
+	}
+	if pwl != nil {
+		sum.Pieces = pwl.Pieces()
+	}
+	res := &Result{}
+	switch opt.Method {
+	case WangSun:
+		switch {
+		case pwl != nil:
+			ms = HingeForm(pwl)
+		case in.Kind == KindMaxSum:
+			ms, err = ReduceMaxSum(in.MaxSum, opt.Budget)
+		default:
+			ms, err = LatticeToMaxSum(lat, opt.Budget)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ms.MaxArity() > n+1 {
+			return nil, fmt.Errorf("convert: internal error: Wang–Sun term of arity %d > n+1", ms.MaxArity())
+		}
+		res.Form = ms
+		res.Net, err = NetFromMaxSum(ms, opt.Gadget)
+		if err != nil {
+			return nil, err
+		}
+		sum.Terms = len(ms.Terms)
+		sum.MaxArity = ms.MaxArity()
+		sum.AffineFns = len(ms.Affine)
+		lstar := max(1, relu.MaxTreeDepth(ms.MaxArity()))
+		sum.SpecSizeBound = len(ms.Terms) * 4 * (1<<uint(lstar) - 1)
+	case LatticeNet:
+		if lat == nil {
+			return nil, fmt.Errorf("the lattice method needs a lattice or triangulation input, not %s", in.Kind)
+		}
+		res.Net, err = NetFromLattice(lat, opt.Gadget)
+		if err != nil {
+			return nil, err
+		}
+		sum.Terms = len(absorb(lat.Sets))
+		sum.AffineFns = len(lat.Affine)
+		for _, s := range lat.Sets {
+			sum.MaxArity = max(sum.MaxArity, len(s))
+		}
+	default:
+		return nil, fmt.Errorf("unknown method %q", opt.Method)
+	}
+	sum.Depth = res.Net.Depth()
+	sum.HiddenLayers = res.Net.Depth() - 1
+	sum.Size = res.Net.Size()
+	if opt.Verify {
+		v, err := verify(ctx, in, checked, pwl, ms, res.Net, opt)
+		if err != nil {
+			return nil, err
+		}
+		sum.Verification = v
+		if !v.Equal {
+			return nil, fmt.Errorf("convert: verification failed: %s", v.Detail)
+		}
+	}
+	res.Summary = sum
+	return res, nil
+}
+
+// NetFromMaxSum returns a net computing Σ s_j max_{S_j} ℓ_i: one max tree per
+// term (relu.MaxAffineWith, ⌈log₂|S_j|⌉ hidden layers with the affine maps
+// absorbed into the first layer), negated for s_j = −1, summed in parallel
+// (relu.Sum) with identity padding to L* = max(1, max_j ⌈log₂|S_j|⌉) hidden
+// layers. The size is Σ_j [MaxTreeSize(|S_j|) + 2(L* − ⌈log₂|S_j|⌉)] and
+// the net has no output bias (Definition 1).
+func NetFromMaxSum(ms *MaxSum, g relu.Gadget) (*relu.Net, error) {
+	if err := ms.Validate(); err != nil {
+		return nil, err
+	}
+	nets := make([]*relu.Net, len(ms.Terms))
+	for j, t := range ms.Terms {
+		w := make([][]*big.Rat, len(t.Args))
+		b := make([]*big.Rat, len(t.Args))
+		for i, a := range t.Args {
+			w[i], b[i] = ms.Affine[a].W, ms.Affine[a].B
+		}
+		net, err := relu.MaxAffineWith(g, w, b)
+		if err != nil {
+			return nil, fmt.Errorf("term %d: %w", j, err)
+		}
+		if t.Sign < 0 {
+			net = relu.Negate(net)
+		}
+		nets[j] = net
+	}
+	net, err := relu.Sum(nets...)
+	if err != nil {
+		return nil, err
+	}
+	if net.Depth() < 2 {
+		return relu.PadIdentity(net, 2)
+	}
+	return net, nil
+}
+
+// NetFromLattice returns a net computing max_i min_{S_i} ℓ_j: each min is
+// −max(−ℓ) through a max tree, and a max tree over the m min-terms follows
+// (relu.MaxWith). It has max_i ⌈log₂|S_i|⌉ + ⌈log₂ m⌉ hidden layers (at
+// least one) and no output bias.
+func NetFromLattice(l *Lattice, g relu.Gadget) (*relu.Net, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	sets := absorb(l.Sets)
+	nets := make([]*relu.Net, len(sets))
+	neg := big.NewRat(-1, 1)
+	for i, s := range sets {
+		w := make([][]*big.Rat, len(s))
+		b := make([]*big.Rat, len(s))
+		for k, j := range s {
+			a := l.Affine[j].scaled(neg)
+			w[k], b[k] = a.W, a.B
+		}
+		net, err := relu.MaxAffineWith(g, w, b)
+		if err != nil {
+			return nil, err
+		}
+		nets[i] = relu.Negate(net)
+	}
+	net, err := relu.MaxWith(g, nets...)
+	if err != nil {
+		return nil, err
+	}
+	if net.Depth() < 2 {
+		return relu.PadIdentity(net, 2)
+	}
+	return net, nil
+}
+
+// Verification reports how the produced net was compared with the input.
+type Verification struct {
+	// Equal is true when no difference was found.
+	Equal bool `json:"equal"`
+	// Proven is true when equality is proven everywhere on the domain,
+	// not only at the checked points.
+	Proven bool `json:"proven"`
+	// Method says how: "exact-1d" compares exact PWL forms of the input and
+	// of the net (computed from the net's weights by the 1-D engine);
+	// "simplex" checks every simplex exactly at its corners and interior
+	// points, and proves it where every Wang–Sun term is affine on it;
+	// "arrangement" (n = 2) proves the Wang–Sun form equal to the input on
+	// every cell of the arrangement of both functions' kink lines inside a
+	// box meeting every cell, and checks the net at sample points;
+	// "sampled" evaluates both exactly at random rational points.
+	Method       string `json:"method"`
+	Points       int    `json:"points"`
+	CellsProven  int    `json:"cells_proven,omitempty"`
+	CellsSampled int    `json:"cells_sampled,omitempty"`
+	Detail       string `json:"detail,omitempty"`
+}
+
+// proofCells bounds the number of arrangement cells the planar prover
+// visits; beyond it the verification falls back to exact sampling.
+const proofCells = 200_000
+
+func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *MaxSum, net *relu.Net, opt Options) (*Verification, error) {
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
+	if pwl != nil && in.Dim() == 1 {
+		got, err := PWL1FromNet(ctx, net)
+		if err != nil {
+			return nil, err
+		}
+		v := &Verification{Method: "exact-1d", Proven: true, Points: len(got.X)}
+		if d := diffPWL1(pwl.Simplify(), got); d != "" {
+			v.Detail = d
+			return v, nil
+		}
+		v.Equal = true
+		return v, nil
+	}
+	f := inputEval(in)
+	v := &Verification{Equal: true}
+	check := func(x []*big.Rat, want *big.Rat) bool {
+		v.Points++
+		got := net.EvalRat(x)[0]
+		if want == nil {
+			want = f(x)
+		}
+		if got.Cmp(want) != 0 {
+			v.Equal = false
+			v.Detail = fmt.Sprintf("at %s the net gives %s, the input %s", fmtPoint(x), got.RatString(), want.RatString())
+			return false
+		}
+		if ms != nil {
+			if w := ms.Eval(x); w.Cmp(want) != 0 {
+				v.Equal = false
+				v.Detail = fmt.Sprintf("at %s the Wang–Sun form gives %s, the input %s", fmtPoint(x), w.RatString(), want.RatString())
+				return false
+			}
+		}
+		return true
+	}
+	// In the plane, equality of the Wang–Sun form with the input is proven
+	// over the arrangement of their kink lines (verify2d.go).
+	var lines []line
+	planar := in.Dim() == 2 && ms != nil
+	if planar {
+		lines = kinkLines(termGroups(ms))
+	}
+	cells, limit := 0, proofCells
+	if checked != nil {
+		v.Method = "simplex"
+		for s, simp := range checked.Simplices {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			piece := checked.Pieces[s]
+			for _, vi := range simp {
+				if !check(checked.Vertices[vi], checked.Value(vi)) {
+					return v, nil
+				}
+			}
+			for k := 0; k <= opt.Samples; k++ {
+				x := interiorPoint(checked.Vertices, simp, rng, k == 0)
+				if !check(x, piece.Eval(x)) {
+					return v, nil
+				}
+			}
+			switch {
+			case ms != nil && affineOn(ms, checked.Vertices, simp):
+				v.CellsProven++
+			case planar:
+				poly := [][]*big.Rat{checked.Vertices[simp[0]], checked.Vertices[simp[1]], checked.Vertices[simp[2]]}
+				x, ok, err := provePolygon(poly, lines, piece.Eval, ms.Eval, &cells, limit)
+				switch {
+				case errors.Is(err, errProofBudget):
+					v.CellsSampled++
+				case err != nil:
+					return nil, err
+				case !ok:
+					v.Equal = false
+					v.Detail = fmt.Sprintf("at %s the Wang–Sun form differs from the input", fmtPoint(x))
+					return v, nil
+				default:
+					v.CellsProven++
+				}
+			default:
+				v.CellsSampled++
+			}
+		}
+		v.Proven = v.CellsSampled == 0
+		return v, nil
+	}
+	v.Method = "sampled"
+	if planar && in.Kind != KindNet {
+		var groups [][]Affine
+		if in.Kind == KindMaxSum {
+			groups = termGroups(in.MaxSum)
+		} else {
+			groups = [][]Affine{in.Lattice.Affine}
+		}
+		all := append(kinkLines(groups), lines...)
+		x, ok, err := provePolygon(boundingBox(all), all, f, ms.Eval, &cells, limit)
+		switch {
+		case errors.Is(err, errProofBudget):
+		case err != nil:
+			return nil, err
+		case !ok:
+			v.Equal = false
+			v.Detail = fmt.Sprintf("at %s the Wang–Sun form differs from the input", fmtPoint(x))
+			return v, nil
+		default:
+			v.Method = "arrangement"
+			v.Proven = true
+			v.CellsProven = cells
+		}
+	}
+	n := in.Dim()
+	for k := 0; k < opt.Samples*16; k++ {
+		x := make([]*big.Rat, n)
+		for i := range x {
+			x[i] = big.NewRat(int64(rng.IntN(2001)-1000), int64(rng.IntN(97)+1))
+		}
+		if !check(x, nil) {
+			return v, nil
+		}
+	}
+	return v, nil
+}
+
+// affineOn reports whether every term of ms has one argument that dominates
+// the others on the whole simplex (checked at its corners, since
+// differences of affine functions are affine). Then ms is affine on the
+// simplex, and equality at the n+1 corners proves equality on it.
+func affineOn(ms *MaxSum, vs [][]*big.Rat, simp []int) bool {
+	vals := make([][]*big.Rat, len(ms.Affine))
+	for _, t := range ms.Terms {
+		if len(t.Args) == 1 {
+			continue
+		}
+		for _, a := range t.Args {
+			if vals[a] == nil {
+				vals[a] = make([]*big.Rat, len(simp))
+				for c, v := range simp {
+					vals[a][c] = ms.Affine[a].Eval(vs[v])
+				}
+			}
+		}
+		found := false
+		for _, a := range t.Args {
+			dom := true
+			for _, b := range t.Args {
+				for c := range simp {
+					if vals[a][c].Cmp(vals[b][c]) < 0 {
+						dom = false
+						break
+					}
+				}
+				if !dom {
+					break
+				}
+			}
+			if dom {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// interiorPoint returns the barycenter (first) or a random rational point
+// with positive barycentric coordinates.
+func interiorPoint(vs [][]*big.Rat, simp []int, rng *rand.Rand, center bool) []*big.Rat {
+	n := len(vs[0])
+	w := make([]*big.Rat, len(simp))
+	total := new(big.Rat)
+	for i := range w {
+		if center {
+			w[i] = big.NewRat(1, 1)
+		} else {
+			w[i] = big.NewRat(int64(rng.IntN(97)+1), 1)
+		}
+		total.Add(total, w[i])
+	}
+	x := make([]*big.Rat, n)
+	var t big.Rat
+	for j := range x {
+		x[j] = new(big.Rat)
+		for i, v := range simp {
+			x[j].Add(x[j], t.Mul(w[i], vs[v][j]))
+		}
+		x[j].Quo(x[j], total)
+	}
+	return x
+}
+
+func inputEval(in *Input) func(x []*big.Rat) *big.Rat {
+	switch in.Kind {
+	case KindMaxSum:
+		return in.MaxSum.Eval
+	case KindLattice:
+		return in.Lattice.Eval
+	case KindNet:
+		return func(x []*big.Rat) *big.Rat { return in.Net.EvalRat(x)[0] }
+	}
+	return nil
+}
+
+func diffPWL1(a, b *PWL1) string {
+	if len(a.X) != len(b.X) {
+		return fmt.Sprintf("the input has %d breakpoints, the net %d", len(a.X), len(b.X))
+	}
+	for i := range a.X {
+		if a.X[i].Cmp(b.X[i]) != 0 || a.Y[i].Cmp(b.Y[i]) != 0 {
+			return fmt.Sprintf("knot %d: input (%s, %s), net (%s, %s)", i, a.X[i].RatString(), a.Y[i].RatString(), b.X[i].RatString(), b.Y[i].RatString())
+		}
+	}
+	if a.Left.Cmp(b.Left) != 0 || a.Right.Cmp(b.Right) != 0 {
+		return fmt.Sprintf("end slopes: input %s, %s; net %s, %s", a.Left.RatString(), a.Right.RatString(), b.Left.RatString(), b.Right.RatString())
+	}
+	return ""
+}
+
+func fmtPoint(x []*big.Rat) string {
+	s := "("
+	for i, v := range x {
+		if i > 0 {
+			s += ", "
+		}
+		s += v.RatString()
+	}
+	return s + ")"
+}

@@ -1,0 +1,98 @@
+package erm
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// t1Data is workload T1: x ~ U[−1,1], y = sin(3x) + 0.1·N(0,1).
+func t1Data(D int, seed uint64) ([][]float64, []float64) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	X := make([][]float64, D)
+	Y := make([]float64, D)
+	for j := range X {
+		x := 2*r.Float64() - 1
+		X[j] = []float64{x}
+		Y[j] = math.Sin(3*x) + 0.1*r.NormFloat64()
+	}
+	return X, Y
+}
+
+// t2Data is workload T2: X ~ N(0, I₂), y from a random width-5 ReLU teacher
+// (weights and biases uniform in ±1/√fan_in).
+func t2Data(D int, seed uint64) ([][]float64, []float64) {
+	r := rand.New(rand.NewPCG(seed, 2))
+	u := func(fan int) float64 { return (2*r.Float64() - 1) / math.Sqrt(float64(fan)) }
+	var W [5][2]float64
+	var B, A [5]float64
+	for i := range W {
+		W[i][0], W[i][1], B[i] = u(2), u(2), u(2)
+	}
+	for i := range A {
+		A[i] = u(5)
+	}
+	c := u(5)
+	X := make([][]float64, D)
+	Y := make([]float64, D)
+	for j := range X {
+		x := []float64{r.NormFloat64(), r.NormFloat64()}
+		y := c
+		for i := range W {
+			y += A[i] * math.Max(0, W[i][0]*x[0]+W[i][1]*x[1]+B[i])
+		}
+		X[j], Y[j] = x, y
+	}
+	return X, Y
+}
+
+func benchTrain(b *testing.B, X [][]float64, Y []float64, w int, loss Loss, noPrune bool) {
+	var last *Result
+	for b.Loop() {
+		r, err := Train(context.Background(), Problem{X: X, Y: Y, Width: w, Loss: loss}, Options{NoPrune: noPrune})
+		if err != nil {
+			b.Fatal(err)
+		}
+		last = r
+	}
+	c := last.Certificate
+	b.ReportMetric(float64(c.Solved), "programs")
+	b.ReportMetric(c.BruteForce, "bruteforce")
+	b.ReportMetric(last.Objective, "objective")
+}
+
+func BenchmarkT1_D200_w2_squared(b *testing.B) {
+	X, Y := t1Data(200, 1)
+	benchTrain(b, X, Y, 2, Squared, false)
+}
+func BenchmarkT1_D50_w3_squared(b *testing.B) {
+	X, Y := t1Data(50, 1)
+	benchTrain(b, X, Y, 3, Squared, false)
+}
+func BenchmarkT1_D50_w2_absolute(b *testing.B) {
+	X, Y := t1Data(50, 1)
+	benchTrain(b, X, Y, 2, Absolute, false)
+}
+func BenchmarkT2_D40_w2_squared(b *testing.B) {
+	X, Y := t2Data(40, 1)
+	benchTrain(b, X, Y, 2, Squared, false)
+}
+func BenchmarkT2_D100_w1_squared(b *testing.B) {
+	X, Y := t2Data(100, 1)
+	benchTrain(b, X, Y, 1, Squared, false)
+}
+
+func BenchmarkT6_Dichotomies_n2_D400(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	X := randPoints(r, 400, 2)
+	var k int
+	for b.Loop() {
+		f, err := Dichotomies(context.Background(), X)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k = len(f)
+	}
+	b.ReportMetric(float64(k)*float64(b.N)/b.Elapsed().Seconds(), "dichotomies/s")
+}

@@ -1,0 +1,419 @@
+package erm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/relucid/relucid/opt"
+)
+
+// Tolerances of the per-guess programs.
+const (
+	// ridgeRel: the Hessian of a squared-loss or logistic program is
+	// singular whenever a unit is active on too few points to fix its
+	// weights; adding ridgeRel·(1 + max diagonal)·I makes it positive definite
+	// for the Goldfarb–Idnani method. The minimiser moves within the flat
+	// directions only, so the loss changes by at most ridgeRel·‖θ‖²·scale,
+	// i.e. relative 1e-8. Smaller ridges make G so ill-conditioned (κ ≈ 1/ridgeRel)
+	// that the active-set iterates drift off their constraints; if that
+	// still happens the program is re-solved with a 100× larger ridge.
+	ridgeRel = 1e-8
+	// LogisticTol: Newton's method on a logistic program stops when the
+	// predicted decrease −gᵀd/2 (the Newton decrement²/2) is below
+	// LogisticTol·(1 + f). For a self-concordant-like smooth loss this
+	// bounds f − f* by about the same amount. Infima that are not attained
+	// (separable data: f* = 0 approached as ‖θ‖ → ∞) are approached to this
+	// relative tolerance or until logisticMaxIter steps.
+	LogisticTol     = 1e-10
+	logisticMaxIter = 200
+)
+
+// guess is one node of the search: per unit a sign and a positive side
+// restricted to the first L points (in the search's point order).
+type guess struct {
+	L     int
+	signs []float64   // ±1 per unit
+	pos   []Dichotomy // per unit; only bits < L are read
+}
+
+// solver holds the per-goroutine workspace for the convex programs.
+type solver struct {
+	pr   *prepared
+	qp   opt.QP
+	lp   opt.LP
+	nv   int       // number of unknowns p
+	M    []float64 // L×p design rows
+	G, g []float64
+	A    []float64 // constraint rows (A θ ≥ 0)
+	b    []float64
+	lam  []float64
+	N    []float64
+	c, l []float64
+	h, v []float64
+	th   []float64 // solution θ
+	th2  []float64
+	gr   []float64
+	kkt  float64 // KKT residual (or duality gap) of the last solve
+}
+
+// prepared is the problem in search order.
+type prepared struct {
+	Problem
+	X [][]float64 // permuted points
+	Y []float64
+	n int
+	w int
+}
+
+func grow(s []float64, k int) []float64 {
+	if cap(s) < k {
+		return make([]float64, k)
+	}
+	return s[:k]
+}
+
+// build fills M (design) and A (constraints) for the guess.
+func (s *solver) build(q *guess) (p, m int) {
+	pr := s.pr
+	n, w := pr.n, pr.w
+	L := q.L
+	p = (n+1)*w + b2i(pr.OutputBias)
+	s.nv = p
+	s.M = grow(s.M, L*p)
+	for j := 0; j < L; j++ {
+		row := s.M[j*p : (j+1)*p]
+		for k := range row {
+			row[k] = 0
+		}
+		x := pr.X[j]
+		for i := 0; i < w; i++ {
+			if q.pos[i].Has(j) {
+				o := i * (n + 1)
+				for k, v := range x {
+					row[o+k] = q.signs[i] * v
+				}
+				row[o+n] = q.signs[i]
+			}
+		}
+		if pr.OutputBias {
+			row[p-1] = 1
+		}
+	}
+	// constraints: unit i, point j: ±(x_j, 1)·θ_i ≥ 0
+	maxRows := w * L
+	if n == 1 {
+		maxRows = 4 * w
+	}
+	s.A = grow(s.A, maxRows*p)
+	m = 0
+	addRow := func(i, j int, sg float64) {
+		row := s.A[m*p : (m+1)*p]
+		for k := range row {
+			row[k] = 0
+		}
+		o := i * (n + 1)
+		for k, v := range pr.X[j] {
+			row[o+k] = sg * v
+		}
+		row[o+n] = sg
+		m++
+	}
+	for i := 0; i < w; i++ {
+		if n == 1 {
+			// an affine function of one variable has the sign of its values
+			// at the extreme points of each side
+			lo := [2]int{-1, -1}
+			hi := [2]int{-1, -1}
+			for j := 0; j < L; j++ {
+				side := 0
+				if q.pos[i].Has(j) {
+					side = 1
+				}
+				x := pr.X[j][0]
+				if lo[side] < 0 || x < pr.X[lo[side]][0] {
+					lo[side] = j
+				}
+				if hi[side] < 0 || x > pr.X[hi[side]][0] {
+					hi[side] = j
+				}
+			}
+			for side := 0; side < 2; side++ {
+				sg := -1.0
+				if side == 1 {
+					sg = 1
+				}
+				if lo[side] >= 0 {
+					addRow(i, lo[side], sg)
+					if hi[side] != lo[side] {
+						addRow(i, hi[side], sg)
+					}
+				}
+			}
+			continue
+		}
+		for j := 0; j < L; j++ {
+			if q.pos[i].Has(j) {
+				addRow(i, j, 1)
+			} else {
+				addRow(i, j, -1)
+			}
+		}
+	}
+	return p, m
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// errUnsupported marks option combinations not implemented.
+var errUnsupported = errors.New("weight decay with absolute or hinge loss is not supported")
+
+// solve returns the optimal value of the guess's program (loss on the
+// first L points plus λ‖θ‖²); the minimiser is left in s.th.
+func (s *solver) solve(q *guess) (float64, error) {
+	p, m := s.build(q)
+	s.th = grow(s.th, p)
+	switch s.pr.Loss {
+	case Squared:
+		return s.solveSquared(q, p, m)
+	case Absolute, Hinge:
+		if s.pr.WeightDecay > 0 {
+			return 0, errUnsupported
+		}
+		return s.solveLP(q, p, m)
+	case Logistic:
+		return s.solveLogistic(q, p, m)
+	}
+	return 0, fmt.Errorf("unknown loss %v", s.pr.Loss)
+}
+
+func (s *solver) regularise(p int, addDecay bool) {
+	s.regulariseBy(p, addDecay, 1)
+}
+
+func (s *solver) regulariseBy(p int, addDecay bool, mult float64) {
+	n, w := s.pr.n, s.pr.w
+	maxd := 0.0
+	for i := 0; i < p; i++ {
+		maxd = math.Max(maxd, s.G[i*p+i])
+	}
+	ridge := mult * ridgeRel * (1 + maxd)
+	for i := 0; i < p; i++ {
+		s.G[i*p+i] += ridge
+		if addDecay && i < (n+1)*w {
+			s.G[i*p+i] += 2 * s.pr.WeightDecay
+		}
+	}
+}
+
+func (s *solver) solveSquared(q *guess, p, m int) (float64, error) {
+	L := q.L
+	s.G = grow(s.G, p*p)
+	s.g = grow(s.g, p)
+	for i := range s.G {
+		s.G[i] = 0
+	}
+	for i := range s.g {
+		s.g[i] = 0
+	}
+	yy := 0.0
+	for j := 0; j < L; j++ {
+		row := s.M[j*p : (j+1)*p]
+		y := s.pr.Y[j]
+		yy += y * y
+		for a := 0; a < p; a++ {
+			ra := row[a]
+			if ra == 0 {
+				continue
+			}
+			s.g[a] -= 2 * y * ra
+			for b := 0; b <= a; b++ {
+				s.G[a*p+b] += 2 * ra * row[b]
+			}
+		}
+	}
+	for a := 0; a < p; a++ {
+		for b := 0; b < a; b++ {
+			s.G[b*p+a] = s.G[a*p+b]
+		}
+	}
+	s.regularise(p, true)
+	s.b = grow(s.b, m)
+	for i := range s.b {
+		s.b[i] = 0
+	}
+	s.lam = grow(s.lam, m)
+	f, err := s.qp.Solve(s.th, s.G, s.g, s.A[:m*p], s.b, s.lam)
+	for retry := 0; err == opt.ErrInfeasible && retry < 2; retry++ {
+		// rounding, not infeasibility (θ = 0 is feasible): larger ridge
+		for i := 0; i < p; i++ {
+			s.G[i*p+i] += 99 * ridgeRel * (1 + s.G[i*p+i])
+		}
+		f, err = s.qp.Solve(s.th, s.G, s.g, s.A[:m*p], s.b, s.lam)
+	}
+	if err != nil {
+		return 0, err
+	}
+	s.kkt = opt.QPKKT(s.th, s.lam, s.G, s.g, s.A[:m*p], s.b)
+	_ = f
+	return s.value(q, p), nil
+}
+
+// value recomputes the program objective at s.th from the design rows.
+func (s *solver) value(q *guess, p int) float64 {
+	f := 0.0
+	for j := 0; j < q.L; j++ {
+		f += s.pr.Loss.Eval(dotp(s.M[j*p:(j+1)*p], s.th), s.pr.Y[j])
+	}
+	if lam := s.pr.WeightDecay; lam > 0 {
+		k := (s.pr.n + 1) * s.pr.w
+		f += lam * dotp(s.th[:k], s.th[:k])
+	}
+	return f
+}
+
+func dotp(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// solveLP solves the dual LP (see opt.LP) of an absolute or hinge program.
+func (s *solver) solveLP(q *guess, p, m int) (float64, error) {
+	L := q.L
+	cols := L + m
+	s.N = grow(s.N, p*cols)
+	s.c = grow(s.c, cols)
+	s.l = grow(s.l, cols)
+	s.h = grow(s.h, cols)
+	s.v = grow(s.v, cols)
+	hinge := s.pr.Loss == Hinge
+	for j := 0; j < L; j++ {
+		row := s.M[j*p : (j+1)*p]
+		y := s.pr.Y[j]
+		if hinge {
+			for i := 0; i < p; i++ {
+				s.N[i*cols+j] = -y * row[i]
+			}
+			s.c[j], s.l[j], s.h[j] = -1, 0, 1
+		} else {
+			for i := 0; i < p; i++ {
+				s.N[i*cols+j] = row[i]
+			}
+			s.c[j], s.l[j], s.h[j] = y, -1, 1
+		}
+	}
+	for k := 0; k < m; k++ {
+		// primal constraint A_k θ ≥ 0, i.e. (−A_k)θ ≤ 0
+		for i := 0; i < p; i++ {
+			s.N[i*cols+L+k] = -s.A[k*p+i]
+		}
+		s.c[L+k], s.l[L+k], s.h[L+k] = 0, 0, math.Inf(1)
+	}
+	val, err := s.lp.Solve(s.v[:cols], s.th[:p], s.c[:cols], s.N[:p*cols], s.l[:cols], s.h[:cols])
+	if err != nil {
+		return 0, err
+	}
+	f := s.value(q, p)
+	// duality gap plus primal infeasibility as the residual
+	res := math.Abs(f + val)
+	for k := 0; k < m; k++ {
+		res = math.Max(res, -dotp(s.A[k*p:(k+1)*p], s.th[:p]))
+	}
+	s.kkt = res
+	return f, nil
+}
+
+// solveLogistic runs Newton's method with QP steps over the cone.
+func (s *solver) solveLogistic(q *guess, p, m int) (float64, error) {
+	L := q.L
+	th := s.th[:p]
+	for i := range th {
+		th[i] = 0
+	}
+	s.G = grow(s.G, p*p)
+	s.g = grow(s.g, p)
+	s.b = grow(s.b, m)
+	s.lam = grow(s.lam, m)
+	s.th2 = grow(s.th2, p)
+	s.gr = grow(s.gr, p)
+	d := s.th2
+	lam := s.pr.WeightDecay
+	k := (s.pr.n + 1) * s.pr.w
+	f := s.value(q, p)
+	s.v = grow(s.v, p)
+	for it := 0; it < logisticMaxIter; it++ {
+		for i := range s.G {
+			s.G[i] = 0
+		}
+		for i := range s.g {
+			s.g[i] = 0
+		}
+		for j := 0; j < L; j++ {
+			row := s.M[j*p : (j+1)*p]
+			y := s.pr.Y[j]
+			z := y * dotp(row, th)
+			// d/dz log(1+e^{−z}) = −σ(−z); second derivative σ(z)σ(−z)
+			sm := 1 / (1 + math.Exp(z))
+			w2 := sm * (1 - sm)
+			for a := 0; a < p; a++ {
+				if row[a] == 0 {
+					continue
+				}
+				s.g[a] -= sm * y * row[a]
+				for b := 0; b <= a; b++ {
+					s.G[a*p+b] += w2 * row[a] * row[b]
+				}
+			}
+		}
+		if lam > 0 {
+			for i := 0; i < k; i++ {
+				s.g[i] += 2 * lam * th[i]
+			}
+		}
+		for a := 0; a < p; a++ {
+			for b := 0; b < a; b++ {
+				s.G[b*p+a] = s.G[a*p+b]
+			}
+		}
+		s.regularise(p, true)
+		copy(s.gr, s.g)
+		// constraints A(θ + d) ≥ 0  ⇔  A d ≥ −Aθ
+		for r := 0; r < m; r++ {
+			s.b[r] = -dotp(s.A[r*p:(r+1)*p], th)
+		}
+		if _, err := s.qp.Solve(d, s.G, s.g, s.A[:m*p], s.b[:m], s.lam[:m]); err != nil {
+			return 0, err
+		}
+		dec := -dotp(s.gr, d)
+		s.kkt = math.Max(dec/2, opt.QPKKT(d, s.lam[:m], s.G, s.g, s.A[:m*p], s.b[:m]))
+		if dec/2 <= LogisticTol*(1+f) {
+			break
+		}
+		// backtracking (Armijo) on the feasible segment
+		t := 1.0
+		for ; t > 1e-12; t /= 2 {
+			copy(s.v[:p], th)
+			for i := range th {
+				th[i] = s.v[i] + t*d[i]
+			}
+			fn := s.value(q, p)
+			if fn <= f-0.25*t*dec {
+				f = fn
+				break
+			}
+			copy(th, s.v[:p])
+		}
+		if t <= 1e-12 {
+			break
+		}
+	}
+	return f, nil
+}

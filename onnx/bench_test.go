@@ -1,0 +1,64 @@
+package onnx
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// largeMLP is an MNIST-sized MLP, 784→1024→1024→1024→10 (2.9 million
+// parameters), the size of net people export from PyTorch to inspect.
+func largeMLP() *relu.Net {
+	return randomNet(rand.New(rand.NewPCG(7, 7)), 784, 1024, 1024, 1024, 10)
+}
+
+func benchmarkRead(b *testing.B, f32 bool) {
+	data, _, err := Marshal(largeMLP(), &WriteOptions{Float32: f32})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(data, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadLargeFloat32 loads the large MLP with float32 weights, as
+// torch.onnx.export writes them.
+func BenchmarkReadLargeFloat32(b *testing.B) { benchmarkRead(b, true) }
+
+// BenchmarkReadLargeFloat64 loads it with float64 weights.
+func BenchmarkReadLargeFloat64(b *testing.B) { benchmarkRead(b, false) }
+
+// BenchmarkReadLargeJSON loads the same net from network JSON, for
+// comparison.
+func BenchmarkReadLargeJSON(b *testing.B) {
+	var buf bytes.Buffer
+	if err := largeMLP().Encode(&buf); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := relu.Decode(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWriteLarge exports the large MLP with float64 weights.
+func BenchmarkWriteLarge(b *testing.B) {
+	n := largeMLP()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Marshal(n, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

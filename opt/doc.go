@@ -1,0 +1,36 @@
+// Package opt holds small dense convex solvers built for solving millions of
+// tiny programs: a strictly convex quadratic program with linear
+// inequalities (QP, the dual active-set method of Goldfarb and Idnani 1983)
+// and a linear program with one equality row per unknown and bounded
+// variables (LP, the bounded-variable primal simplex method).
+//
+// Both keep all storage in a reusable workspace: after the first call of a
+// given size, a solve allocates nothing.
+//
+// QP solves
+//
+//	minimise ½ xᵀGx + gᵀx  subject to  A x ≥ b      (G positive definite)
+//
+// starting from the unconstrained minimiser and adding violated
+// constraints one at a time while keeping the active constraints' dual
+// multipliers non-negative; every iterate is optimal for the constraints
+// added so far, so the method ends with a primal-dual (KKT) pair. The
+// factorisation of the active set is recomputed from scratch at each change
+// (n is tiny, so O(n³) is cheaper than bookkeeping Givens updates).
+//
+// LP solves
+//
+//	minimise cᵀv  subject to  N v = 0,  l ≤ v ≤ h     (l finite, h ≤ +∞)
+//
+// where N has few rows p (the unknowns of the primal problem whose dual this
+// is) and many columns. v = 0 must be feasible. The initial basis consists
+// of p artificial columns fixed at zero; they are pivoted out as the method
+// proceeds. Non-basic variables may sit strictly between their bounds (at 0)
+// and move either way. Dantzig pricing, switching to Bland's rule after a
+// run of degenerate pivots, guarantees termination. The simplex multipliers
+// y = B⁻ᵀc_B of the optimal basis solve the dual
+//
+//	maximise  Σ_j min_{v_j∈[l_j,h_j]} (c_j − N_jᵀy)·v_j
+//
+// which is how package erm recovers the primal unknowns.
+package opt

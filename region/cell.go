@@ -1,0 +1,348 @@
+package region
+
+import "math/bits"
+
+// cutTol is the relative tolerance below which the value of an affine
+// function at a vertex counts as zero. Vertex coordinates come from a chain
+// of at most a few hundred intersections, each exact to a few ulps of the
+// values involved, and the affine maps from dot products over at most a few
+// hundred terms; errors therefore stay below ~1e-12 of the scale
+// |h_0| + Σ|h_k x_k|. 1e-9 leaves three orders of magnitude of margin while
+// still resolving regions thinner than a micrometre on a unit box. Decisions
+// inside this band are re-checked by Options.Exact.
+const cutTol = 1e-9
+
+// cell is a convex polytope in R^d kept as its vertices together with, for
+// every vertex, the set of facets (constraints) that are tight there. The
+// tight sets make adjacency of vertices a combinatorial question (Fukuda and
+// Prodon's test): u and w span an edge iff no third vertex is tight on every
+// constraint tight at both. This is exact however degenerate the polytope is,
+// so splitting never needs an epsilon beyond the sign of h at the vertices.
+type cell struct {
+	d     int
+	nv    int
+	nf    int
+	words int
+	x     []float64 // nv×d coordinates
+	t     []uint64  // nv×words tight-set bits, bit k ↔ facet fid[k]
+	fid   []int64   // facet identities (see ref encoding)
+}
+
+func (c *cell) vert(i int) []float64 { return c.x[i*c.d : (i+1)*c.d] }
+func (c *cell) tight(i int) []uint64 { return c.t[i*c.words : (i+1)*c.words] }
+
+// reset empties c for dimension d with room for nf facets.
+func (c *cell) reset(d, nf int) {
+	c.d, c.nv, c.nf = d, 0, nf
+	c.words = (nf + 63) / 64
+	if c.words == 0 {
+		c.words = 1
+	}
+	c.x = c.x[:0]
+	c.t = c.t[:0]
+	c.fid = c.fid[:0]
+}
+
+// addVertex appends a vertex with an empty tight set and returns its index.
+func (c *cell) addVertex(x []float64) int {
+	c.x = append(c.x, x...)
+	for range c.words {
+		c.t = append(c.t, 0)
+	}
+	c.nv++
+	return c.nv - 1
+}
+
+func (c *cell) copyFrom(o *cell) {
+	c.d, c.nv, c.nf, c.words = o.d, o.nv, o.nf, o.words
+	c.x = append(c.x[:0], o.x...)
+	c.t = append(c.t[:0], o.t...)
+	c.fid = append(c.fid[:0], o.fid...)
+}
+
+// centroid writes the vertex average (a point of the relative interior) to dst.
+func (c *cell) centroid(dst []float64) {
+	for k := range dst {
+		dst[k] = 0
+	}
+	for i := 0; i < c.nv; i++ {
+		v := c.vert(i)
+		for k := range dst {
+			dst[k] += v[k]
+		}
+	}
+	for k := range dst {
+		dst[k] /= float64(c.nv)
+	}
+}
+
+// evalAffine returns h(x) = h[0..d-1]·x + h[d] and the scale Σ|h_k x_k|+|h_d|
+// used for the zero test.
+func evalAffine(h, x []float64) (v, scale float64) {
+	d := len(x)
+	v = h[d]
+	scale = abs(v)
+	for k, xk := range x {
+		p := h[k] * xk
+		v += p
+		scale += abs(p)
+	}
+	return v, scale
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// hscale bounds |h_d| + Σ|h_k x_k| over the box |x_k| ≤ R_k: the magnitude of
+// the terms whose rounding errors the zero test of classify must absorb.
+func hscale(h, R []float64) float64 {
+	d := len(R)
+	s := abs(h[d])
+	for k, r := range R {
+		s += abs(h[k]) * r
+	}
+	return s
+}
+
+// classify evaluates h at every vertex and returns the sign (-1, 0, +1) of
+// each into sg and the values into val; it reports whether some vertex is
+// strictly positive and some strictly negative. Values within
+// cutTol·scale of zero count as zero (scale from hscale).
+func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (pos, neg bool) {
+	d := c.d
+	eps := cutTol * scale
+	if d == 2 {
+		h0, h1, h2 := h[0], h[1], h[2]
+		x := c.x[:2*c.nv]
+		for i := 0; i < c.nv; i++ {
+			v := h0*x[2*i] + h1*x[2*i+1] + h2
+			val[i] = v
+			switch {
+			case v > eps:
+				sg[i] = 1
+				pos = true
+			case v < -eps:
+				sg[i] = -1
+				neg = true
+			default:
+				sg[i] = 0
+			}
+		}
+		return pos, neg
+	}
+	for i := 0; i < c.nv; i++ {
+		x := c.x[i*d : (i+1)*d]
+		v := h[d]
+		for k, xk := range x {
+			v += h[k] * xk
+		}
+		val[i] = v
+		switch {
+		case v > eps:
+			sg[i] = 1
+			pos = true
+		case v < -eps:
+			sg[i] = -1
+			neg = true
+		default:
+			sg[i] = 0
+		}
+	}
+	return pos, neg
+}
+
+// splitWS is scratch space for split.
+type splitWS struct {
+	common []uint64
+	newX   []float64
+	newT   []uint64
+	keep   []int
+	cnt    []int
+	remap  []int
+}
+
+// split cuts c by the hyperplane h = 0 (signs sg, values val from classify)
+// into pos (h ≥ 0) and neg (h ≤ 0). The new facet gets identity id and is
+// tight at the vertices with sign 0 and at the new vertices on cut edges.
+// Facets left with fewer than d tight vertices are dropped (they are not
+// facets, hence redundant), which keeps tight sets short.
+func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *splitWS) {
+	d := c.d
+	nf := c.nf + 1
+	words := (nf + 63) / 64
+	fw := c.nf / 64
+	fb := uint64(1) << uint(c.nf%64)
+	// New vertices on edges (u positive, w negative).
+	ws.newX = ws.newX[:0]
+	ws.newT = ws.newT[:0]
+	if cap(ws.common) < c.words {
+		ws.common = make([]uint64, c.words)
+	}
+	common := ws.common[:c.words]
+	nnew := 0
+	for u := 0; u < c.nv; u++ {
+		if sg[u] <= 0 {
+			continue
+		}
+		tu := c.tight(u)
+		for w := 0; w < c.nv; w++ {
+			if sg[w] >= 0 {
+				continue
+			}
+			tw := c.tight(w)
+			for k := range common {
+				common[k] = tu[k] & tw[k]
+			}
+			if !c.isEdge(u, w, common) {
+				continue
+			}
+			t := val[u] / (val[u] - val[w])
+			xu, xw := c.vert(u), c.vert(w)
+			for k := 0; k < d; k++ {
+				ws.newX = append(ws.newX, xu[k]+t*(xw[k]-xu[k]))
+			}
+			for k := 0; k < words; k++ {
+				var b uint64
+				if k < c.words {
+					b = common[k]
+				}
+				if k == fw {
+					b |= fb
+				}
+				ws.newT = append(ws.newT, b)
+			}
+			nnew++
+		}
+	}
+	for side, dst := range [2]*cell{pos, neg} {
+		want := int8(1)
+		if side == 1 {
+			want = -1
+		}
+		dst.d, dst.nv, dst.nf, dst.words = d, 0, nf, words
+		dst.x = dst.x[:0]
+		dst.t = dst.t[:0]
+		dst.fid = append(append(dst.fid[:0], c.fid...), id)
+		for u := 0; u < c.nv; u++ {
+			if sg[u] == -want {
+				continue
+			}
+			dst.x = append(dst.x, c.vert(u)...)
+			tu := c.tight(u)
+			for k := 0; k < words; k++ {
+				var b uint64
+				if k < c.words {
+					b = tu[k]
+				}
+				if k == fw && sg[u] == 0 {
+					b |= fb
+				}
+				dst.t = append(dst.t, b)
+			}
+			dst.nv++
+		}
+		dst.x = append(dst.x, ws.newX...)
+		dst.t = append(dst.t, ws.newT...)
+		dst.nv += nnew
+		dst.compact(ws)
+	}
+}
+
+// isEdge reports whether vertices u and w span an edge: no other vertex is
+// tight on all constraints in common (their common tight set).
+func (c *cell) isEdge(u, w int, common []uint64) bool {
+	for z := 0; z < c.nv; z++ {
+		if z == u || z == w {
+			continue
+		}
+		tz := c.tight(z)
+		sub := true
+		for k, b := range common {
+			if b&^tz[k] != 0 {
+				sub = false
+				break
+			}
+		}
+		if sub {
+			return false
+		}
+	}
+	return true
+}
+
+// compact drops constraints tight at fewer than d vertices.
+func (c *cell) compact(ws *splitWS) {
+	if cap(ws.cnt) < c.nf {
+		ws.cnt = make([]int, c.nf)
+		ws.remap = make([]int, c.nf)
+	}
+	cnt := ws.cnt[:c.nf]
+	for k := range cnt {
+		cnt[k] = 0
+	}
+	for i := 0; i < c.nv; i++ {
+		for w, b := range c.tight(i) {
+			for b != 0 {
+				k := w*64 + bits.TrailingZeros64(b)
+				b &= b - 1
+				cnt[k]++
+			}
+		}
+	}
+	drop := false
+	for _, n := range cnt {
+		if n < c.d {
+			drop = true
+			break
+		}
+	}
+	if !drop {
+		return
+	}
+	remap := ws.remap[:c.nf]
+	nf := 0
+	for k, n := range cnt {
+		if n >= c.d {
+			remap[k] = nf
+			c.fid[nf] = c.fid[k]
+			nf++
+		} else {
+			remap[k] = -1
+		}
+	}
+	words := (nf + 63) / 64
+	if words == 0 {
+		words = 1
+	}
+	// Rewrite tight sets in place; the new layout is never longer.
+	var tmp [8]uint64
+	for i := 0; i < c.nv; i++ {
+		old := c.t[i*c.words : (i+1)*c.words]
+		var nb []uint64
+		if words <= len(tmp) {
+			nb = tmp[:words]
+		} else {
+			nb = make([]uint64, words)
+		}
+		for k := range nb {
+			nb[k] = 0
+		}
+		for w, b := range old {
+			for b != 0 {
+				k := w*64 + bits.TrailingZeros64(b)
+				b &= b - 1
+				if r := remap[k]; r >= 0 {
+					nb[r/64] |= 1 << uint(r%64)
+				}
+			}
+		}
+		copy(c.t[i*words:(i+1)*words], nb)
+	}
+	c.t = c.t[:c.nv*words]
+	c.fid = c.fid[:nf]
+	c.nf, c.words = nf, words
+}

@@ -1,0 +1,1013 @@
+package region
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// ErrMaxRegions is reported (wrapped) by Enumerate and Stream together with a
+// partial result when Options.MaxRegions stopped the enumeration.
+var ErrMaxRegions = errors.New("region limit reached; counts are partial")
+
+// References into the split trees. A reference packs a kind, a task number
+// and an index: kind node is a split node, kind leaf a region, kind task
+// the root of a task's subtree. Domain facets use negative identities.
+const (
+	kindNode = 0
+	kindLeaf = 1
+	kindTask = 2
+	topTask  = 1<<28 - 1
+	noRef    = int64(-1)
+)
+
+func mkRef(kind, task, idx int) int64 {
+	return int64(kind)<<60 | int64(task)<<32 | int64(uint32(idx))
+}
+func refKind(r int64) int { return int(r >> 60) }
+func refTask(r int64) int { return int(r>>32) & (1<<28 - 1) }
+func refIdx(r int64) int  { return int(uint32(r)) }
+
+type flayer struct {
+	in, out int
+	W, B    []float64
+}
+
+// node is a split: the cell was cut by the hyperplane of hidden unit
+// `unit` (global index), whose affine function on the cell is stored in
+// taskOut.hs; plus and minus are the subtrees where it is ≥ 0 and ≤ 0.
+type node struct {
+	unit        int32
+	plus, minus int64
+}
+
+// taskOut is everything one task produced: its split tree and its regions,
+// in flat arrays so that a region costs no allocation of its own.
+type taskOut struct {
+	nodes []node
+	hs    []float64
+	root  int64
+	nreg  int
+
+	pat    []uint64  // pw words per region
+	inter  []float64 // d per region
+	maps   []float64 // m(d+1) per region
+	vstart []int32   // nreg+1 offsets into verts (in vertices)
+	verts  []float64
+	vtight []uint64 // tight sets of kept vertices, fw words per vertex
+	vfw    []int32  // words per vertex, per region
+
+	fstart []int32   // nreg+1 offsets into the facet arrays
+	ffid   []int64   // facet identity (node ref or domain id)
+	fside  []int8    // side of the region w.r.t. a node's hyperplane
+	fpt    []float64 // d per facet: a relative-interior point
+	fnb    []int32   // neighbor (global region index) after matching, −1 if none
+
+	streamed bool
+}
+
+type task struct {
+	c     cell
+	pat   []uint64
+	layer int       // the hidden layer to enter (H: emit)
+	P     []float64 // its pre-activations
+}
+
+type engine struct {
+	ctx     context.Context
+	opt     Options
+	d, H, m int
+	layers  []flayer
+	wt      [][]float64 // wt[l] is W_l transposed (In × Out)
+	R       []float64   // R_k ≥ |y_k| on the domain (for hscale)
+	maxW    int
+	widths  []int
+	offs    []int
+	pw      int
+	keepV   bool
+	keepT   bool
+	domA    [][]float64 // domain constraints a·y ≤ b as rows (a, b)
+
+	stop   atomic.Bool
+	count  atomic.Int64
+	splits atomic.Int64
+
+	top   *taskOut
+	tasks []task
+	outs  []*taskOut
+}
+
+type worker struct {
+	e     *engine
+	task  int
+	out   *taskOut
+	top   bool
+	pat   []uint64
+	P0    []float64
+	pool  []*[2]cell
+	bufs  [][]float64
+	cuts  [][]int32
+	val   []float64
+	sg    []int8
+	ws    splitWS
+	act   []int
+	pt    []float64
+	sel   []int
+	nleaf int
+}
+
+func newEngine(ctx context.Context, net *relu.Net, opt Options) *engine {
+	e := &engine{ctx: ctx, opt: opt}
+	e.d = net.InputDim()
+	e.H = len(net.Layers) - 1
+	e.m = net.OutputDim()
+	off := 0
+	for k, l := range net.Layers {
+		e.layers = append(e.layers, flayer{in: l.In, out: l.Out, W: l.W, B: l.B})
+		t := make([]float64, l.In*l.Out)
+		for i := 0; i < l.Out; i++ {
+			for j := 0; j < l.In; j++ {
+				t[j*l.Out+i] = l.W[i*l.In+j]
+			}
+		}
+		e.wt = append(e.wt, t)
+		e.maxW = max(e.maxW, l.Out)
+		if k < e.H {
+			e.widths = append(e.widths, l.Out)
+			e.offs = append(e.offs, off)
+			off += l.Out
+		}
+	}
+	e.pw = (off + 63) / 64
+	if e.pw == 0 {
+		e.pw = 1
+	}
+	switch opt.Vertices {
+	case VerticesAuto:
+		e.keepV = e.d <= 3
+	case VerticesAlways:
+		e.keepV = true
+	}
+	e.keepT = opt.Exact && e.d == 2
+	if e.keepT {
+		e.keepV = true
+	}
+	return e
+}
+
+func (e *engine) newWorker(task int, out *taskOut) *worker {
+	w := &worker{e: e, task: task, out: out, top: task == topTask}
+	w.pat = make([]uint64, e.pw)
+	// P0 is the first layer itself: it is affine in y on every cell.
+	l0 := e.layers[0]
+	w.P0 = make([]float64, l0.out*(e.d+1))
+	for i := 0; i < l0.out; i++ {
+		copy(w.P0[i*(e.d+1):], l0.W[i*l0.in:(i+1)*l0.in])
+		w.P0[i*(e.d+1)+e.d] = l0.B[i]
+	}
+	w.pt = make([]float64, e.d)
+	return w
+}
+
+func (w *worker) cells(depth int) *[2]cell {
+	for len(w.pool) <= depth {
+		w.pool = append(w.pool, new([2]cell))
+	}
+	return w.pool[depth]
+}
+
+// buf returns the accumulator buffer of a depth (sized for the widest layer).
+func (w *worker) buf(depth int) []float64 {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, make([]float64, w.e.maxW*(w.e.d+1)))
+	}
+	return w.bufs[depth]
+}
+
+func (w *worker) cutList(depth int) []int32 {
+	for len(w.cuts) <= depth {
+		w.cuts = append(w.cuts, nil)
+	}
+	return w.cuts[depth][:0]
+}
+
+// nodeH returns the hyperplane of a node reference visible to this worker.
+func (e *engine) nodeH(r int64) []float64 {
+	t := refTask(r)
+	o := e.top
+	if t != topTask {
+		o = e.outs[t]
+	}
+	i := refIdx(r)
+	return o.hs[i*(e.d+1) : (i+1)*(e.d+1)]
+}
+
+func (e *engine) nodeAt(r int64) *node {
+	t := refTask(r)
+	o := e.top
+	if t != topTask {
+		o = e.outs[t]
+	}
+	return &o.nodes[refIdx(r)]
+}
+
+// enter starts hidden layer l on cell c, where P holds the layer's
+// pre-activations as affine functions of y (row i: unit i, d+1 numbers).
+// Units whose hyperplane misses the interior of c get their sign here, once
+// for the whole subtree, and their contribution to the next layer's
+// pre-activations is accumulated once; only the units that cut c are
+// examined again in the sub-cells. depth is the first free scratch level.
+func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
+	e := w.e
+	if w.top && (l >= 1 || l == e.H) {
+		t := task{pat: append([]uint64(nil), w.pat...), layer: l, P: append([]float64(nil), P...)}
+		t.c.copyFrom(c)
+		e.tasks = append(e.tasks, t)
+		return mkRef(kindTask, len(e.tasks)-1, 0)
+	}
+	if l == e.H {
+		return w.emit(c, P)
+	}
+	d1 := e.d + 1
+	if cap(w.val) < c.nv {
+		w.val = make([]float64, 2*c.nv)
+		w.sg = make([]int8, 2*c.nv)
+	}
+	nxt := e.layers[l+1]
+	acc := w.buf(depth)[:nxt.out*d1]
+	for i := 0; i < nxt.out; i++ {
+		row := acc[i*d1 : (i+1)*d1]
+		for k := range row {
+			row[k] = 0
+		}
+		row[e.d] = nxt.B[i]
+	}
+	K := w.cutList(depth)
+	base := e.offs[l]
+	for j := 0; j < e.widths[l]; j++ {
+		pos, neg := c.classify(P[j*d1:(j+1)*d1], hscale(P[j*d1:(j+1)*d1], e.R), w.val[:c.nv], w.sg[:c.nv])
+		b := base + j
+		switch {
+		case pos && neg:
+			K = append(K, int32(j))
+		case pos:
+			w.pat[b/64] |= 1 << uint(b%64)
+			e.addUnit(acc, l, j, P)
+		default:
+			// Off, or ≡ 0 on the cell (a dead unit, or one whose
+			// hyperplane contains the cell): its output is 0 either way
+			// and we record it as inactive.
+			w.pat[b/64] &^= 1 << uint(b%64)
+		}
+	}
+	w.cuts[depth] = K
+	return w.dfs(c, l, P, K, acc, depth+1)
+}
+
+// addUnit adds the contribution of active unit j of hidden layer l,
+// W_{l+1}[:, j] ⊗ P[j], to the next layer's pre-activations acc.
+func (e *engine) addUnit(acc []float64, l, j int, P []float64) {
+	d1 := e.d + 1
+	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
+	p := P[j*d1 : (j+1)*d1]
+	if d1 == 3 {
+		p0, p1, p2 := p[0], p[1], p[2]
+		for i, wt := range col {
+			a := acc[3*i : 3*i+3 : 3*i+3]
+			a[0] += wt * p0
+			a[1] += wt * p1
+			a[2] += wt * p2
+		}
+		return
+	}
+	for i, wt := range col {
+		a := acc[i*d1 : (i+1)*d1]
+		for k, pk := range p {
+			a[k] += wt * pk
+		}
+	}
+}
+
+// dfs decides the units K[0:] of layer l on c, splitting where they cut;
+// acc accumulates the next layer's pre-activations and belongs to this call.
+func (w *worker) dfs(c *cell, l int, P []float64, K []int32, acc []float64, depth int) int64 {
+	e := w.e
+	d1 := e.d + 1
+	base := e.offs[l]
+	for k, j32 := range K {
+		if e.stop.Load() {
+			return noRef
+		}
+		j := int(j32)
+		h := P[j*d1 : (j+1)*d1]
+		if cap(w.val) < c.nv {
+			w.val = make([]float64, 2*c.nv)
+			w.sg = make([]int8, 2*c.nv)
+		}
+		pos, neg := c.classify(h, hscale(h, e.R), w.val[:c.nv], w.sg[:c.nv])
+		b := base + j
+		if pos && neg {
+			e.splits.Add(1)
+			pair := w.cells(depth)
+			idx := len(w.out.nodes)
+			w.out.nodes = append(w.out.nodes, node{unit: int32(b)})
+			w.out.hs = append(w.out.hs, h...)
+			ref := mkRef(kindNode, w.task, idx)
+			c.split(h, w.val[:c.nv], w.sg[:c.nv], ref, &pair[0], &pair[1], &w.ws)
+			plusAcc := w.buf(depth)[:len(acc)]
+			copy(plusAcc, acc)
+			e.addUnit(plusAcc, l, j, P)
+			w.pat[b/64] |= 1 << uint(b%64)
+			r1 := w.dfs(&pair[0], l, P, K[k+1:], plusAcc, depth+1)
+			w.pat[b/64] &^= 1 << uint(b%64)
+			r2 := w.dfs(&pair[1], l, P, K[k+1:], acc, depth+1)
+			w.out.nodes[idx].plus, w.out.nodes[idx].minus = r1, r2
+			return ref
+		}
+		if pos {
+			w.pat[b/64] |= 1 << uint(b%64)
+			e.addUnit(acc, l, j, P)
+		} else {
+			w.pat[b/64] &^= 1 << uint(b%64)
+		}
+	}
+	return w.enter(c, l+1, acc, depth)
+}
+
+// emit records c as a region (its pattern is w.pat, its maps w.P[H]).
+func (w *worker) emit(c *cell, P []float64) int64 {
+	e := w.e
+	if e.stop.Load() {
+		return noRef
+	}
+	n := e.count.Add(1)
+	if e.opt.MaxRegions > 0 && n > int64(e.opt.MaxRegions) {
+		e.stop.Store(true)
+		return noRef
+	}
+	w.nleaf++
+	if w.nleaf&255 == 0 && e.ctx.Err() != nil {
+		e.stop.Store(true)
+		return noRef
+	}
+	o := w.out
+	d := e.d
+	if o.nreg == 0 {
+		o.vstart = append(o.vstart, 0)
+		o.fstart = append(o.fstart, 0)
+	}
+	o.pat = append(o.pat, w.pat...)
+	o.maps = append(o.maps, P[:e.m*(e.d+1)]...)
+	c.centroid(w.pt)
+	o.inter = append(o.inter, w.pt...)
+	if e.keepV {
+		first := len(o.verts) / d
+		o.verts = append(o.verts, c.x[:c.nv*d]...)
+		if d == 2 {
+			sortCCW(o.verts[first*2:], w.pt)
+		}
+		if e.keepT {
+			// Tight sets must follow the same order: recompute them by
+			// matching coordinates (vertices are distinct points).
+			o.vfw = append(o.vfw, int32(c.words))
+			for i := 0; i < c.nv; i++ {
+				v := o.verts[(first+i)*d : (first+i+1)*d]
+				for z := 0; z < c.nv; z++ {
+					x := c.vert(z)
+					if x[0] == v[0] && x[1] == v[1] {
+						o.vtight = append(o.vtight, c.tight(z)...)
+						break
+					}
+				}
+			}
+		}
+		o.vstart = append(o.vstart, int32(len(o.verts)/d))
+	}
+	for k := 0; k < c.nf; k++ {
+		w.sel = w.sel[:0]
+		for v := 0; v < c.nv; v++ {
+			if c.tight(v)[k/64]>>(k%64)&1 == 1 {
+				w.sel = append(w.sel, v)
+			}
+		}
+		if len(w.sel) < d || (d >= 4 && affineRank(c, w.sel) < d-1) {
+			continue
+		}
+		fid := c.fid[k]
+		side := int8(0)
+		if fid >= 0 {
+			v, _ := evalAffine(e.nodeH(fid), o.inter[len(o.inter)-d:])
+			side = 1
+			if v < 0 {
+				side = -1
+			}
+		}
+		o.ffid = append(o.ffid, fid)
+		o.fside = append(o.fside, side)
+		for i := range w.pt {
+			w.pt[i] = 0
+		}
+		for _, v := range w.sel {
+			x := c.vert(v)
+			for i := range w.pt {
+				w.pt[i] += x[i]
+			}
+		}
+		for i := range w.pt {
+			w.pt[i] /= float64(len(w.sel))
+		}
+		o.fpt = append(o.fpt, w.pt...)
+	}
+	o.fstart = append(o.fstart, int32(len(o.ffid)))
+	o.nreg++
+	return mkRef(kindLeaf, w.task, o.nreg-1)
+}
+
+// sortCCW orders 2-D points (flat x,y pairs) counter-clockwise around c.
+func sortCCW(xy []float64, c []float64) {
+	n := len(xy) / 2
+	for i := 1; i < n; i++ {
+		for j := i; j > 0; j-- {
+			a0 := math.Atan2(xy[2*j-1]-c[1], xy[2*j-2]-c[0])
+			a1 := math.Atan2(xy[2*j+1]-c[1], xy[2*j]-c[0])
+			if a0 <= a1 {
+				break
+			}
+			xy[2*j-2], xy[2*j] = xy[2*j], xy[2*j-2]
+			xy[2*j-1], xy[2*j+1] = xy[2*j+1], xy[2*j-1]
+		}
+	}
+}
+
+// run enumerates everything; fn (may be nil) receives each task's output in
+// task order as soon as it and all earlier tasks are done.
+func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
+	e.top = &taskOut{}
+	tw := e.newWorker(topTask, e.top)
+	e.top.root = tw.enter(init, 0, tw.P0, 0)
+	e.outs = make([]*taskOut, len(e.tasks))
+	for i := range e.outs {
+		e.outs[i] = &taskOut{}
+	}
+	workers := e.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	done := make(chan int, len(e.tasks))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var w *worker
+			for {
+				t := int(next.Add(1) - 1)
+				if t >= len(e.tasks) {
+					return
+				}
+				if w == nil {
+					w = e.newWorker(t, e.outs[t])
+				}
+				w.task, w.out = t, e.outs[t]
+				tk := &e.tasks[t]
+				copy(w.pat, tk.pat)
+				c := &w.cells(0)[0]
+				c.copyFrom(&tk.c)
+				w.out.root = w.enter(c, tk.layer, tk.P, 1)
+				done <- t
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	finished := make([]bool, len(e.tasks))
+	flushed := 0
+	var ferr error
+	for t := range done {
+		finished[t] = true
+		for flushed < len(e.tasks) && finished[flushed] {
+			if fn != nil && ferr == nil {
+				if err := fn(flushed, e.outs[flushed]); err != nil {
+					ferr = err
+					e.stop.Store(true)
+				}
+			}
+			flushed++
+		}
+	}
+	if ferr != nil {
+		return ferr
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// locate descends from r to the region containing the point q displaced
+// infinitesimally along u; it returns (task, local index) or ok=false.
+func (e *engine) locate(r int64, q, u []float64) (int, int, bool) {
+	for r != noRef {
+		switch refKind(r) {
+		case kindLeaf:
+			return refTask(r), refIdx(r), true
+		case kindTask:
+			r = e.outs[refTask(r)].root
+		default:
+			h := e.nodeH(r)
+			nd := e.nodeAt(r)
+			v, s := evalAffine(h, q)
+			up := v > 0
+			if math.Abs(v) <= cutTol*s {
+				g := 0.0
+				for k, uk := range u {
+					g += h[k] * uk
+				}
+				up = g > 0
+			}
+			if up {
+				r = nd.plus
+			} else {
+				r = nd.minus
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// match finds the neighbour across every facet lying on a split hyperplane.
+func (e *engine) match(offset []int) {
+	d := e.d
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	workers := e.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := make([]float64, d)
+			for {
+				t := int(next.Add(1) - 1)
+				if t >= len(e.outs) {
+					return
+				}
+				o := e.outs[t]
+				o.fnb = make([]int32, len(o.ffid))
+				for f, fid := range o.ffid {
+					o.fnb[f] = -1
+					if fid < 0 {
+						continue
+					}
+					h := e.nodeH(fid)
+					nd := e.nodeAt(fid)
+					start := nd.minus
+					sgn := -float64(o.fside[f])
+					if o.fside[f] < 0 {
+						start = nd.plus
+					}
+					for k := range u {
+						u[k] = sgn * h[k]
+					}
+					if tt, i, ok := e.locate(start, o.fpt[f*d:(f+1)*d], u); ok && i < e.outs[tt].nreg {
+						o.fnb[f] = int32(offset[tt] + i)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// mapTol is the relative tolerance for two float affine maps to be equal.
+// Two evaluations of the same map along different cell histories differ by
+// rounding only (~1e-13 relative), while distinct maps of a net differ by
+// products of weights; 1e-8 separates the two regimes.
+const mapTol = 1e-8
+
+func mapsEqual(a, b []float64) bool {
+	s := 0.0
+	for k := range a {
+		s = math.Max(s, math.Max(math.Abs(a[k]), math.Abs(b[k])))
+	}
+	for k := range a {
+		if math.Abs(a[k]-b[k]) > mapTol*s {
+			return false
+		}
+	}
+	return true
+}
+
+// uf is a union-find forest.
+type uf []int32
+
+func newUF(n int) uf {
+	u := make(uf, n)
+	for i := range u {
+		u[i] = int32(i)
+	}
+	return u
+}
+
+func (u uf) find(i int32) int32 {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+// union merges and reports whether the sets were distinct.
+func (u uf) union(a, b int32) bool {
+	a, b = u.find(a), u.find(b)
+	if a == b {
+		return false
+	}
+	if a < b {
+		a, b = b, a
+	}
+	u[a] = b
+	return true
+}
+
+// counts computes regions, pieces and distinct maps for the outputs in outs
+// together (a piece needs every one of them affine), from the float maps or
+// from the exact keys when keys != nil.
+func (e *engine) counts(offset []int, total int, keys [][]string, outs []int) Counts {
+	d1 := e.d + 1
+	mapOf := func(g, o int) []float64 {
+		t := sort.Search(len(offset), func(i int) bool { return offset[i] > g }) - 1
+		i := g - offset[t]
+		return e.outs[t].maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1]
+	}
+	u := newUF(total)
+	pieces := total
+	for t, out := range e.outs {
+		for i := 0; i < out.nreg; i++ {
+			g := offset[t] + i
+			for f := out.fstart[i]; f < out.fstart[i+1]; f++ {
+				nb := int(out.fnb[f])
+				if nb < 0 || nb <= g {
+					continue
+				}
+				eq := true
+				for _, o := range outs {
+					if keys != nil {
+						eq = keys[g][o] == keys[nb][o]
+					} else {
+						eq = mapsEqual(out.maps[(i*e.m+o)*d1:(i*e.m+o+1)*d1], mapOf(nb, o))
+					}
+					if !eq {
+						break
+					}
+				}
+				if eq && u.union(int32(g), int32(nb)) {
+					pieces--
+				}
+			}
+		}
+	}
+	return Counts{Regions: total, Pieces: pieces, AffineMaps: e.distinct(outs, total, keys)}
+}
+
+// mapQuant is the grid (relative to the largest coefficient) on which float
+// maps are bucketed to count distinct maps; see mapTol for the scales.
+const mapQuant = 1e-7
+
+func (e *engine) distinct(outs []int, total int, keys [][]string) int {
+	if keys != nil {
+		seen := map[string]struct{}{}
+		for g := 0; g < total; g++ {
+			k := ""
+			for _, o := range outs {
+				k += keys[g][o] + "|"
+			}
+			seen[k] = struct{}{}
+		}
+		return len(seen)
+	}
+	d1 := e.d + 1
+	scale := make([]float64, e.m)
+	for _, out := range e.outs {
+		for i := 0; i < out.nreg; i++ {
+			for _, o := range outs {
+				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
+					scale[o] = math.Max(scale[o], math.Abs(v))
+				}
+			}
+		}
+	}
+	type key [2]uint64
+	seen := map[key]struct{}{}
+	for _, out := range e.outs {
+		for i := 0; i < out.nreg; i++ {
+			var k key
+			k[0], k[1] = 1469598103934665603, 7
+			for _, o := range outs {
+				q := mapQuant * scale[o]
+				if q == 0 {
+					q = 1
+				}
+				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
+					z := uint64(int64(math.Round(v / q)))
+					k[0] = (k[0] ^ z) * 1099511628211
+					k[1] = k[1]*31 + z
+				}
+			}
+			seen[k] = struct{}{}
+		}
+	}
+	return len(seen)
+}
+
+// Enumerate computes the polyhedral complex of net over dom: every
+// full-dimensional activation region with its H-representation, maps and
+// interior point, the adjacency of regions, and the three counts of every
+// output. When opt.MaxRegions stops it early the returned complex is marked
+// Partial and the error wraps ErrMaxRegions.
+func Enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options) (*Complex, error) {
+	return enumerate(ctx, net, dom, opt, nil)
+}
+
+// Stream is Enumerate for complexes too large to hold: fn receives every
+// region in the deterministic enumeration order (from a single goroutine),
+// and the returned Complex carries the counts but no Regions. Region data
+// passed to fn is only valid during the call.
+func Stream(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn func(*Region) error) (*Complex, error) {
+	if fn == nil {
+		panic("region: Stream needs a callback")
+	}
+	return enumerate(ctx, net, dom, opt, fn)
+}
+
+func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn func(*Region) error) (*Complex, error) {
+	if err := net.Validate(); err != nil {
+		return nil, err
+	}
+	wnet, err := dom.workNet(net)
+	if err != nil {
+		return nil, err
+	}
+	init, err := dom.initialCell()
+	if err != nil {
+		return nil, err
+	}
+	e := newEngine(ctx, wnet, opt)
+	e.R = make([]float64, e.d)
+	for v := 0; v < init.nv; v++ {
+		for k, x := range init.vert(v) {
+			e.R[k] = math.Max(e.R[k], math.Abs(x))
+		}
+	}
+	cx := &Complex{Dim: e.d, Outputs: e.m, Widths: e.widths, Offsets: e.offs, Domain: dom}
+	var ex *exactCtx
+	if opt.Exact {
+		ex = newExact(wnet, dom)
+	}
+	A, b := dom.constraints()
+	cons := consFloat(A, b)
+	var r Region
+	var sl slabs
+	streamed := 0
+	sink := func(t int, o *taskOut) error {
+		if fn == nil {
+			return nil
+		}
+		for i := 0; i < o.nreg; i++ {
+			sl.reset()
+			r = Region{}
+			e.fillRegion(&r, o, i, cons, &sl)
+			r.Index = streamed
+			streamed++
+			if ex != nil {
+				if err := ex.certify(&r, o, i); err != nil {
+					return err
+				}
+			}
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		o.verts, o.vtight = nil, nil
+		o.streamed = true
+		return nil
+	}
+	runErr := e.run(init, sink)
+	if runErr != nil && !(errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
+		return nil, runErr
+	}
+	offset := make([]int, len(e.outs)+1)
+	for t, o := range e.outs {
+		offset[t+1] = offset[t] + o.nreg
+	}
+	total := offset[len(e.outs)]
+	e.match(offset)
+	var keys [][]string
+	if ex != nil && fn == nil {
+		cx.Regions = make([]Region, total)
+		for t, o := range e.outs {
+			for i := 0; i < o.nreg; i++ {
+				r := &cx.Regions[offset[t]+i]
+				e.fillRegion(r, o, i, cons, &sl)
+				r.Index = offset[t] + i
+			}
+		}
+		if err := ex.certifyAll(ctx, cx.Regions, e, offset); err != nil {
+			return nil, err
+		}
+	} else if fn == nil {
+		cx.Regions = make([]Region, total)
+		for t, o := range e.outs {
+			for i := 0; i < o.nreg; i++ {
+				r := &cx.Regions[offset[t]+i]
+				e.fillRegion(r, o, i, cons, &sl)
+				r.Index = offset[t] + i
+			}
+		}
+	}
+	if ex != nil && fn != nil && runErr == nil {
+		if err := ex.complete(e); err != nil {
+			return nil, err
+		}
+	}
+	if ex != nil {
+		keys = ex.keys
+		if len(keys) != total {
+			keys = nil
+		}
+	}
+	all := make([]int, e.m)
+	for o := range all {
+		all[o] = o
+		cx.Counts = append(cx.Counts, e.counts(offset, total, keys, []int{o}))
+	}
+	cx.Joint = cx.Counts[0]
+	if e.m > 1 {
+		cx.Joint = e.counts(offset, total, keys, all)
+	}
+	cx.Exact = keys != nil
+	cx.Stats.Splits = e.splits.Load()
+	if opt.Adjacency {
+		for t, o := range e.outs {
+			for i := 0; i < o.nreg; i++ {
+				g := offset[t] + i
+				for f := o.fstart[i]; f < o.fstart[i+1]; f++ {
+					if nb := int(o.fnb[f]); nb > g {
+						cx.Adjacent = append(cx.Adjacent, [2]int{g, nb})
+					}
+				}
+			}
+		}
+		sort.Slice(cx.Adjacent, func(i, j int) bool {
+			a, b := cx.Adjacent[i], cx.Adjacent[j]
+			return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+		})
+		cx.Adjacent = dedupPairs(cx.Adjacent)
+	}
+	if e.stop.Load() && runErr == nil && opt.MaxRegions > 0 && e.count.Load() > int64(opt.MaxRegions) {
+		cx.Partial = true
+		return cx, fmt.Errorf("%w (stopped after %d regions)", ErrMaxRegions, opt.MaxRegions)
+	}
+	if runErr != nil {
+		cx.Partial = true
+		return cx, runErr
+	}
+	return cx, nil
+}
+
+func dedupPairs(p [][2]int) [][2]int {
+	out := p[:0]
+	for i, x := range p {
+		if i == 0 || x != p[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// consFloat turns exact constraints a·y ≤ b into float rows (a, b).
+func consFloat(A [][]*big.Rat, b []*big.Rat) [][]float64 {
+	rows := make([][]float64, len(A))
+	for k := range A {
+		r := make([]float64, len(A[k])+1)
+		for i, a := range A[k] {
+			r[i], _ = a.Float64()
+		}
+		r[len(A[k])], _ = b[k].Float64()
+		rows[k] = r
+	}
+	return rows
+}
+
+// unitOf returns the hidden layer and index of global unit b.
+func (e *engine) unitOf(b int) (int, int) {
+	l := sort.SearchInts(e.offs, b+1) - 1
+	return l, b - e.offs[l]
+}
+
+// slab hands out sub-slices of large blocks so that filling a Region costs
+// no allocation of its own; reset recycles everything (for Stream).
+type slab[T any] struct {
+	blocks [][]T
+	cur    int
+	used   int
+}
+
+const slabBlock = 1 << 14
+
+func (s *slab[T]) take(n int) []T {
+	for {
+		if s.cur < len(s.blocks) && s.used+n <= len(s.blocks[s.cur]) {
+			r := s.blocks[s.cur][s.used : s.used+n : s.used+n]
+			s.used += n
+			return r
+		}
+		if s.cur < len(s.blocks) && s.used > 0 {
+			s.cur++
+			s.used = 0
+			continue
+		}
+		if s.cur >= len(s.blocks) {
+			s.blocks = append(s.blocks, make([]T, max(n, slabBlock)))
+		} else if len(s.blocks[s.cur]) < n {
+			s.blocks[s.cur] = make([]T, n)
+		}
+	}
+}
+
+func (s *slab[T]) reset() { s.cur, s.used = 0, 0 }
+
+// slabs holds one slab per element type of a Region.
+type slabs struct {
+	f   slab[float64]
+	u   slab[uint64]
+	vs  slab[[]float64]
+	fc  slab[Facet]
+	aff slab[Affine]
+}
+
+func (s *slabs) reset() { s.f.reset(); s.u.reset(); s.vs.reset(); s.fc.reset(); s.aff.reset() }
+
+// fillRegion writes region i of o into r, with storage from sl.
+func (e *engine) fillRegion(r *Region, o *taskOut, i int, cons [][]float64, sl *slabs) {
+	d, d1 := e.d, e.d+1
+	r.Pattern = sl.u.take(e.pw)
+	copy(r.Pattern, o.pat[i*e.pw:(i+1)*e.pw])
+	r.Interior = sl.f.take(d)
+	copy(r.Interior, o.inter[i*d:(i+1)*d])
+	r.Maps = sl.aff.take(e.m)
+	mf := sl.f.take(e.m * d1)
+	copy(mf, o.maps[i*e.m*d1:(i+1)*e.m*d1])
+	for k := range r.Maps {
+		r.Maps[k] = Affine{Grad: mf[k*d1 : k*d1+d : k*d1+d], Const: mf[k*d1+d]}
+	}
+	r.Vertices = nil
+	if len(o.vstart) > i+1 && len(o.verts) > 0 {
+		nv := int(o.vstart[i+1] - o.vstart[i])
+		r.Vertices = sl.vs.take(nv)
+		vf := sl.f.take(nv * d)
+		copy(vf, o.verts[int(o.vstart[i])*d:int(o.vstart[i+1])*d])
+		for v := range r.Vertices {
+			r.Vertices[v] = vf[v*d : (v+1)*d : (v+1)*d]
+		}
+	}
+	nf := int(o.fstart[i+1] - o.fstart[i])
+	r.Facets = sl.fc.take(nf)
+	nrm := sl.f.take(nf * d)
+	for fi := range r.Facets {
+		f := int(o.fstart[i]) + fi
+		fid := o.ffid[f]
+		fc := &r.Facets[fi]
+		fc.Normal = nrm[fi*d : (fi+1)*d : (fi+1)*d]
+		if fid >= 0 {
+			h := e.nodeH(fid)
+			nd := e.nodeAt(fid)
+			l, u := e.unitOf(int(nd.unit))
+			fc.Source = FacetSource{Layer: l, Unit: u}
+			if o.fside[f] > 0 {
+				for k := 0; k < d; k++ {
+					fc.Normal[k] = -h[k]
+				}
+				fc.Offset = h[d]
+			} else {
+				copy(fc.Normal, h[:d])
+				fc.Offset = -h[d]
+			}
+		} else {
+			k := int(-fid - 1)
+			fc.Source = FacetSource{Layer: -1, Unit: k}
+			copy(fc.Normal, cons[k][:d])
+			fc.Offset = cons[k][d]
+		}
+	}
+}

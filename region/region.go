@@ -1,0 +1,163 @@
+package region
+
+import (
+	"math/big"
+)
+
+// Options controls an enumeration. The zero value enumerates everything in
+// float64 on all cores.
+type Options struct {
+	// Exact certifies every region with a rational interior point that
+	// satisfies its activation pattern strictly, computes every affine map
+	// in rationals and merges pieces by exact equality of maps. In 2-D it
+	// also checks that the exact areas of the regions sum to the area of
+	// the domain, which proves that no region was missed.
+	Exact bool
+	// MaxRegions stops the enumeration after this many regions (0: no
+	// limit); the result is then marked Partial.
+	MaxRegions int
+	// Workers is the number of goroutines (0: GOMAXPROCS).
+	Workers int
+	// Vertices keeps the vertex list of every region (default: kept when
+	// the dimension is at most 3).
+	Vertices VertexMode
+	// Adjacency keeps the list of adjacent region pairs in the Complex.
+	Adjacency bool
+}
+
+// VertexMode says whether regions carry their vertices.
+type VertexMode int
+
+const (
+	// VerticesAuto keeps vertices in dimensions 1 to 3.
+	VerticesAuto VertexMode = iota
+	// VerticesAlways keeps vertices in every dimension.
+	VerticesAlways
+	// VerticesNever drops them (saves memory for huge complexes).
+	VerticesNever
+)
+
+// Affine is the affine map y ↦ Grad·y + Const in the working coordinates.
+type Affine struct {
+	Grad  []float64
+	Const float64
+}
+
+// AffineRat is an exact affine map.
+type AffineRat struct {
+	Grad  []*big.Rat
+	Const *big.Rat
+}
+
+// FacetSource says which constraint a facet lies on.
+type FacetSource struct {
+	// Layer and Unit name the hidden unit whose hyperplane holds the facet
+	// (Layer counts hidden layers from 0); Layer is −1 for a facet on the
+	// domain boundary, and then Unit is the index of the domain constraint
+	// (for a box, 2i is x_i ≥ lo_i and 2i+1 is x_i ≤ hi_i).
+	Layer, Unit int
+}
+
+// Facet is one inequality Normal·y ≤ Offset of a region's H-representation.
+type Facet struct {
+	Normal []float64
+	Offset float64
+	Source FacetSource
+}
+
+// Region is one full-dimensional activation region.
+type Region struct {
+	// Index is the position of the region in the enumeration order, which
+	// is deterministic (it does not depend on the number of workers).
+	Index int
+	// Pattern holds one bit per hidden unit, layer after layer: bit
+	// Offset(l)+i is set when unit i of hidden layer l is active (positive
+	// pre-activation) on the region. Use Complex.Active to read it.
+	Pattern []uint64
+	// Interior is a point in the interior of the region (the vertex
+	// average), in the working coordinates.
+	Interior []float64
+	// InteriorRat is the certified rational interior point (Exact only).
+	InteriorRat []*big.Rat
+	// Vertices lists the vertices (see Options.Vertices); in 2-D they are
+	// in counter-clockwise order.
+	Vertices [][]float64
+	// Facets is the H-representation: the region is the set of y with
+	// Normal·y ≤ Offset for every facet.
+	Facets []Facet
+	// Maps holds the affine map of every output on the region.
+	Maps []Affine
+	// MapsRat holds the exact maps (Exact only).
+	MapsRat []AffineRat
+}
+
+// Counts are the three counts of one output.
+type Counts struct {
+	// Regions is the number of full-dimensional activation regions.
+	Regions int `json:"regions"`
+	// Pieces is the number of maximal connected sets on which the output is
+	// affine: regions sharing a facet and carrying the same map merged.
+	Pieces int `json:"pieces"`
+	// AffineMaps is the number of distinct affine maps.
+	AffineMaps int `json:"affine_maps"`
+}
+
+// Complex is the polyhedral complex of a net over a domain.
+type Complex struct {
+	// Dim is the dimension of the working coordinates (2 for a slice).
+	Dim int
+	// Outputs is the number of outputs of the net.
+	Outputs int
+	// Widths are the hidden widths of the net; Offsets[l] is the bit offset
+	// of hidden layer l in Region.Pattern.
+	Widths, Offsets []int
+	// Domain is the domain enumerated.
+	Domain Domain
+	// Regions lists the regions (empty when produced by Stream).
+	Regions []Region
+	// Adjacent lists the pairs of regions sharing a facet (i < j), when
+	// Options.Adjacency is set.
+	Adjacent [][2]int
+	// Counts has one entry per output.
+	Counts []Counts
+	// Joint counts the pieces and distinct maps of the vector-valued map
+	// (all outputs at once); it equals Counts[0] for one output.
+	Joint Counts
+	// Partial is set when MaxRegions stopped the enumeration early; the
+	// counts then cover the regions found so far only.
+	Partial bool
+	// Exact is set when every region and merge was certified in rationals.
+	Exact bool
+	// Stats describes the work done.
+	Stats Stats
+}
+
+// Stats reports the work done by an enumeration.
+type Stats struct {
+	// Splits is the number of cells cut by a hyperplane.
+	Splits int64
+	// Facets is the number of region facets matched across.
+	Facets int64
+}
+
+// Active reports whether unit i of hidden layer l is active on r.
+func (c *Complex) Active(r *Region, l, i int) bool {
+	b := c.Offsets[l] + i
+	return r.Pattern[b/64]>>(b%64)&1 == 1
+}
+
+// PatternStrings renders a pattern as one string of '0' and '1' per hidden
+// layer (widths as in Complex.Widths).
+func PatternStrings(pat []uint64, widths []int) []string {
+	out := make([]string, len(widths))
+	b := 0
+	for l, w := range widths {
+		s := make([]byte, w)
+		for i := range s {
+			s[i] = '0' + byte(pat[b/64]>>(b%64)&1)
+			b++
+		}
+		out[l] = string(s)
+	}
+	return out
+}
