@@ -1,10 +1,13 @@
 package erm
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -63,29 +66,105 @@ func Dichotomies(ctx context.Context, X [][]float64) ([]Dichotomy, error) {
 			}
 		}
 	}
+	switch n {
+	case 1:
+		return dichotomies1(X), nil
+	case 2:
+		return dichotomies2(ctx, X)
+	}
+	return dichotomiesGeneral(ctx, X)
+}
+
+// dichotomiesGeneral is the enumerator for any n (extreme rays of the
+// lifted arrangement, recursion on degenerate rays). It is the oracle the
+// fast n = 1 and n = 2 paths are tested against.
+func dichotomiesGeneral(ctx context.Context, X [][]float64) ([]Dichotomy, error) {
 	e := &enumerator{ctx: ctx}
 	st := e.enum(X)
 	if e.err != nil {
 		return nil, e.err
 	}
-	out := make([]Dichotomy, st.n)
-	for i := range out {
-		out[i] = Dichotomy(st.get(i))
-	}
-	sort.Slice(out, func(a, b int) bool { return lessBits(out[a], out[b], len(X)) })
-	return out, nil
+	return sortedFamily(st.flat, st.words, st.n), nil
 }
 
-// lessBits orders bitsets lexicographically by point 0, 1, … (absent < present).
-func lessBits(a, b Dichotomy, D int) bool {
-	for k := range a {
-		if a[k] != b[k] {
-			x := a[k] ^ b[k]
-			low := x & -x
-			return a[k]&low == 0
-		}
+type keyIdx struct {
+	key uint64
+	idx int32
+}
+
+// sortedFamily returns the n sets stored back to back in flat (words
+// each) as Dichotomies sorted lexicographically by point 0, 1, … (absent <
+// present), in a new contiguous array. Bit-reversed words compare like the
+// bit strings, bit 0 first: the sets are radix-sorted on their reversed
+// first word, and runs with an equal first word are sorted by the
+// remaining words. Indices are sorted, not slice headers, which keeps the
+// garbage collector's write barriers out of the loop.
+func sortedFamily(flat []uint64, words, n int) []Dichotomy {
+	keys := make([]uint64, n)
+	idx := make([]int32, n)
+	for i := range keys {
+		keys[i] = bits.Reverse64(flat[i*words])
+		idx[i] = int32(i)
 	}
-	return false
+	tmpK := make([]uint64, n)
+	tmpI := make([]int32, n)
+	var cnt [256]int
+	for shift := uint(0); shift < 64 && n > 1; shift += 8 {
+		cnt = [256]int{}
+		for _, k := range keys {
+			cnt[k>>shift&255]++
+		}
+		if cnt[keys[0]>>shift&255] == n {
+			continue // all equal in this byte
+		}
+		sum := 0
+		for b := range cnt {
+			sum, cnt[b] = sum+cnt[b], sum
+		}
+		for i, k := range keys {
+			b := k >> shift & 255
+			tmpK[cnt[b]] = k
+			tmpI[cnt[b]] = idx[i]
+			cnt[b]++
+		}
+		keys, tmpK = tmpK, keys
+		idx, tmpI = tmpI, idx
+	}
+	if words > 1 {
+		var pairs []keyIdx
+		var refine func(idx []int32, keys []uint64, w int)
+		// refine sorts each run of equal keys by word w (MSD order).
+		refine = func(idx []int32, keys []uint64, w int) {
+			for i := 0; i < len(idx); {
+				j := i + 1
+				for j < len(idx) && keys[j] == keys[i] {
+					j++
+				}
+				if j-i > 1 && w < words {
+					pairs = pairs[:0]
+					for _, k := range idx[i:j] {
+						pairs = append(pairs, keyIdx{bits.Reverse64(flat[int(k)*words+w]), k})
+					}
+					slices.SortFunc(pairs, func(a, b keyIdx) int { return cmp.Compare(a.key, b.key) })
+					sub := keys[i:j]
+					for t, pr := range pairs {
+						idx[i+t], sub[t] = pr.idx, pr.key
+					}
+					refine(idx[i:j], sub, w+1)
+				}
+				i = j
+			}
+		}
+		refine(idx, keys, 1)
+	}
+	sorted := make([]uint64, n*words)
+	out := make([]Dichotomy, n)
+	for i, k := range idx {
+		d := sorted[i*words : (i+1)*words : (i+1)*words]
+		copy(d, flat[int(k)*words:int(k+1)*words])
+		out[i] = d
+	}
+	return out
 }
 
 type enumerator struct {

@@ -212,19 +212,99 @@ func TestPruneMatchesBruteForce(t *testing.T) {
 
 func TestWeightDecay(t *testing.T) {
 	// With λ > 0 the regularised optimum is checked against the all-subsets
-	// oracle, whose programs include λ‖θ‖².
+	// oracle, whose programs include λ‖θ‖², for every loss, with and
+	// without output bias (the per-guess programs are checked on their own
+	// by TestEpigraphDualityGap and in package opt).
 	r := rand.New(rand.NewPCG(17, 18))
-	for _, loss := range []Loss{Squared, Logistic} {
-		X := randPoints(r, 5, 1)
-		p := Problem{X: X, Y: randLabels(r, 5, loss), Width: 2, Loss: loss, WeightDecay: 0.3, OutputBias: true}
-		want := allSubsetsOptimum(t, p)
-		got := train(t, p, Options{})
-		if math.Abs(got.Objective-want) > 1e-6*(1+want) {
-			t.Errorf("%v: objective %v, oracle %v", loss, got.Objective, want)
+	for _, loss := range []Loss{Squared, Absolute, Hinge, Logistic} {
+		for _, bias := range []bool{false, true} {
+			for _, c := range []struct{ D, n, w int }{{5, 1, 2}, {4, 2, 1}} {
+				X := randPoints(r, c.D, c.n)
+				p := Problem{X: X, Y: randLabels(r, c.D, loss), Width: c.w, Loss: loss, WeightDecay: 0.3, OutputBias: bias}
+				want := allSubsetsOptimum(t, p)
+				got := train(t, p, Options{})
+				if math.Abs(got.Objective-want) > 1e-6*(1+want) {
+					t.Errorf("%v bias=%v D=%d n=%d w=%d: objective %v, oracle %v", loss, bias, c.D, c.n, c.w, got.Objective, want)
+				}
+				// the penalty is active: the net's own λ·R is part of the objective
+				if c := got.Certificate; math.Abs(c.Loss+0.3*c.Penalty-c.Objective) > 1e-9*(1+c.Objective) {
+					t.Errorf("%v: objective %v ≠ loss %v + λ·penalty %v", loss, c.Objective, c.Loss, c.Penalty)
+				}
+			}
 		}
 	}
-	if _, err := Train(context.Background(), Problem{X: [][]float64{{0}}, Y: []float64{1}, Width: 1, Loss: Absolute, WeightDecay: 1}, Options{}); err == nil {
-		t.Error("absolute loss with weight decay: no error")
+}
+
+// The epigraph QP of an absolute- or hinge-loss program with weight decay
+// against weak duality: the dual of
+//
+//	min Σ_j ℓ_j(M_jθ) + λ‖θ‖²  s.t.  Aθ ≥ 0
+//
+// is max −yᵀu − ‖Mᵀu − Aᵀμ‖²/(4λ) over u ∈ [−1, 1]^L, μ ≥ 0 (absolute), and
+// max Σu_j − ‖Σ_j u_j y_j M_j + Aᵀμ‖²/(4λ) over u ∈ [0, 1]^L, μ ≥ 0
+// (hinge). Any such (u, μ) gives a lower bound; the QP's multipliers,
+// clipped into the feasible set, must close the gap to the primal value.
+func TestEpigraphDualityGap(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, loss := range []Loss{Absolute, Hinge} {
+		for trial := 0; trial < 60; trial++ {
+			D, n, w := 3+r.IntN(8), 1+r.IntN(2), 1+r.IntN(2)
+			X := randPoints(r, D, n)
+			lam := []float64{1e-3, 0.1, 1, 10}[trial%4]
+			p := Problem{X: X, Y: randLabels(r, D, loss), Width: w, Loss: loss, WeightDecay: lam}
+			fam, err := Dichotomies(context.Background(), X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pr := &prepared{Problem: p, X: X, Y: p.Y, n: n, w: w}
+			s := solver{pr: pr}
+			q := guess{L: D, signs: make([]float64, w), pos: make([]Dichotomy, w)}
+			for i := 0; i < w; i++ {
+				q.signs[i] = float64(2*r.IntN(2) - 1)
+				q.pos[i] = fam[r.IntN(len(fam))]
+			}
+			primal, err := s.solve(&q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pp, m := s.build(&q)
+			th := s.th[:pp]
+			for k := 0; k < m; k++ {
+				if v := dotp(s.A[k*pp:(k+1)*pp], th); v < -1e-9*(1+norm(th)) {
+					t.Fatalf("constraint %d violated: %v", k, v)
+				}
+			}
+			// dual point from the multipliers
+			gv := make([]float64, pp)
+			dual := 0.0
+			for j := 0; j < D; j++ {
+				row := s.M[j*pp : (j+1)*pp]
+				y := p.Y[j]
+				if loss == Absolute {
+					u := math.Max(-1, math.Min(1, s.lam[m+2*j]-s.lam[m+2*j+1]))
+					dual -= y * u
+					for i := range gv {
+						gv[i] += u * row[i]
+					}
+				} else {
+					u := math.Max(0, math.Min(1, s.lam[m+2*j+1]))
+					dual += u
+					for i := range gv {
+						gv[i] -= u * y * row[i]
+					}
+				}
+			}
+			for k := 0; k < m; k++ {
+				mu := math.Max(0, s.lam[k])
+				for i := range gv {
+					gv[i] -= mu * s.A[k*pp+i]
+				}
+			}
+			dual -= dotp(gv, gv) / (4 * lam)
+			if gap := primal - dual; gap < -1e-9*(1+math.Abs(primal)) || gap > 1e-6*(1+math.Abs(primal)) {
+				t.Errorf("%v D=%d n=%d w=%d λ=%v: primal %v, dual bound %v (gap %v)", loss, D, n, w, lam, primal, dual, gap)
+			}
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package erm
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -51,6 +50,8 @@ type solver struct {
 	N    []float64
 	c, l []float64
 	h, v []float64
+	E    []float64 // epigraph program: constraint rows over (θ, t)
+	x    []float64 // epigraph program: solution (θ, t)
 	th   []float64 // solution θ
 	th2  []float64
 	gr   []float64
@@ -170,9 +171,6 @@ func b2i(b bool) int {
 	return 0
 }
 
-// errUnsupported marks option combinations not implemented.
-var errUnsupported = errors.New("weight decay with absolute or hinge loss is not supported")
-
 // solve returns the optimal value of the guess's program (loss on the
 // first L points plus λ‖θ‖²); the minimiser is left in s.th.
 func (s *solver) solve(q *guess) (float64, error) {
@@ -183,7 +181,7 @@ func (s *solver) solve(q *guess) (float64, error) {
 		return s.solveSquared(q, p, m)
 	case Absolute, Hinge:
 		if s.pr.WeightDecay > 0 {
-			return 0, errUnsupported
+			return s.solveEpigraph(q, p, m)
 		}
 		return s.solveLP(q, p, m)
 	case Logistic:
@@ -416,4 +414,82 @@ func (s *solver) solveLogistic(q *guess, p, m int) (float64, error) {
 		}
 	}
 	return f, nil
+}
+
+// solveEpigraph solves an absolute- or hinge-loss program with weight decay,
+//
+//	min Σ_j ℓ_j(M_j θ) + λ‖θ_w‖²  s.t.  Aθ ≥ 0,
+//
+// (θ_w: θ without the output bias) in epigraph form, a QP in (θ, t):
+//
+//	min Σ_j t_j + λ‖θ_w‖²  s.t.  Aθ ≥ 0 and, per point j,
+//	  absolute: t_j − M_jθ ≥ −y_j,  t_j + M_jθ ≥ y_j
+//	  hinge:    t_j ≥ 0,            t_j + y_j·M_jθ ≥ 1.
+//
+// Its Hessian diag(2λ·I, 0) is singular in t and the output bias; the ridge
+// ridgeRel·(1 + 2λ) on every variable makes it definite for Goldfarb–Idnani.
+// That moves the optimum by at most the ridge times ‖(θ, t)‖²/2 (relative
+// ≈ 1e-8), and the value returned is recomputed from θ with the true loss.
+func (s *solver) solveEpigraph(q *guess, p, m int) (float64, error) {
+	L := q.L
+	nx := p + L
+	rows := m + 2*L
+	s.G = grow(s.G, nx*nx)
+	s.g = grow(s.g, nx)
+	s.E = grow(s.E, rows*nx)
+	s.b = grow(s.b, rows)
+	s.lam = grow(s.lam, rows)
+	s.x = grow(s.x, nx)
+	clear(s.G)
+	clear(s.g)
+	clear(s.E)
+	clear(s.b)
+	lam := s.pr.WeightDecay
+	kw := (s.pr.n + 1) * s.pr.w
+	for i := 0; i < kw; i++ {
+		s.G[i*nx+i] = 2 * lam
+	}
+	ridge := ridgeRel * (1 + 2*lam)
+	for i := 0; i < nx; i++ {
+		s.G[i*nx+i] += ridge
+	}
+	for j := 0; j < L; j++ {
+		s.g[p+j] = 1
+	}
+	for k := 0; k < m; k++ {
+		copy(s.E[k*nx:k*nx+p], s.A[k*p:(k+1)*p])
+	}
+	hinge := s.pr.Loss == Hinge
+	for j := 0; j < L; j++ {
+		row := s.M[j*p : (j+1)*p]
+		y := s.pr.Y[j]
+		r1 := s.E[(m+2*j)*nx : (m+2*j+1)*nx]
+		r2 := s.E[(m+2*j+1)*nx : (m+2*j+2)*nx]
+		r1[p+j], r2[p+j] = 1, 1
+		if hinge {
+			for i, v := range row {
+				r2[i] = y * v
+			}
+			s.b[m+2*j+1] = 1
+		} else {
+			for i, v := range row {
+				r1[i], r2[i] = -v, v
+			}
+			s.b[m+2*j], s.b[m+2*j+1] = -y, y
+		}
+	}
+	_, err := s.qp.Solve(s.x, s.G, s.g, s.E[:rows*nx], s.b[:rows], s.lam[:rows])
+	for retry := 0; err == opt.ErrInfeasible && retry < 2; retry++ {
+		// rounding, not infeasibility ((θ, t) = (0, large) is feasible)
+		for i := 0; i < nx; i++ {
+			s.G[i*nx+i] += 99 * ridge
+		}
+		_, err = s.qp.Solve(s.x, s.G, s.g, s.E[:rows*nx], s.b[:rows], s.lam[:rows])
+	}
+	if err != nil {
+		return 0, err
+	}
+	copy(s.th[:p], s.x[:p])
+	s.kkt = opt.QPKKT(s.x, s.lam[:rows], s.G, s.g, s.E[:rows*nx], s.b[:rows])
+	return s.value(q, p), nil
 }

@@ -146,9 +146,6 @@ func Train(ctx context.Context, p Problem, o Options) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if p.WeightDecay > 0 && (p.Loss == Absolute || p.Loss == Hinge) {
-		return nil, errUnsupported
-	}
 	if o.Shards <= 0 {
 		o.Shards = 1
 	}

@@ -71,3 +71,29 @@ func TestPWLEngineAgrees(t *testing.T) {
 		}
 	}
 }
+
+// Spec §5 item 5 (Corollary A.1): every h_a has w+1 pieces and left slope 0,
+// and its minimal one-hidden-layer net without output bias has exactly w
+// units — the size of the explicit net built here.
+func TestCorollaryA1(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for i := 0; i < 20; i++ {
+		w := 2 + rng.IntN(6)
+		m := big.NewRat(int64(1+rng.IntN(5)), int64(1+rng.IntN(3)))
+		z, err := NewZigzag(m, RandomDelta(rng, w, m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := pwl.FromNetRat(context.Background(), z.Net())
+		if err != nil {
+			t.Fatal(err)
+		}
+		twin, rep, err := pwl.ShallowNet(f, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.NumPieces() != w+1 || rep.Units != w || z.Net().Size() != w || twin.HasOutputBias() {
+			t.Errorf("w=%d: pieces %d, minimal twin %d units, built %d", w, f.NumPieces(), rep.Units, z.Net().Size())
+		}
+	}
+}

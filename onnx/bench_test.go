@@ -3,7 +3,9 @@ package onnx
 import (
 	"bytes"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/relucid/relucid/relu"
 )
@@ -21,11 +23,28 @@ func benchmarkRead(b *testing.B, f32 bool) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := Decode(data, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// cpuTime returns the process's user+system CPU time. On a shared machine
+// wall time measures the neighbours; CPU time per operation (all threads,
+// garbage collection included) is the steadier figure.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkReadLargeFloat32 loads the large MLP with float32 weights, as
@@ -45,20 +64,24 @@ func BenchmarkReadLargeJSON(b *testing.B) {
 	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := relu.Decode(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkWriteLarge exports the large MLP with float64 weights.
 func BenchmarkWriteLarge(b *testing.B) {
 	n := largeMLP()
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, _, err := Marshal(n, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }

@@ -8,8 +8,10 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/relucid/relucid/relu"
 )
@@ -108,6 +110,7 @@ type builder struct {
 	pend    *relu.Layer // affine map not yet followed by Relu
 	width   int         // width of the current activation; -1 if unknown
 	relued  bool        // the current activation is a Relu output
+	params  int64       // parameters allocated so far
 	visited map[*node]bool
 }
 
@@ -247,7 +250,7 @@ func inputWidth(v valueInfo) int {
 	}
 	w := int64(1)
 	for _, d := range v.dims[1:] {
-		if d.value <= 0 || w > relu.MaxParams/d.value {
+		if d.value <= 0 || w > (1<<40)/d.value {
 			return -1
 		}
 		w *= d.value
@@ -419,7 +422,11 @@ func (b *builder) relu(n *node) error {
 		if b.width < 1 {
 			return &UnsupportedError{n.opType, n.name, "Relu applied to the input, whose width is not known from the graph input's shape"}
 		}
-		b.layers = append(b.layers, identity(b.width))
+		id, err := identity(b.width)
+		if err != nil {
+			return &UnsupportedError{n.opType, n.name, err.Error()}
+		}
+		b.layers = append(b.layers, id)
 	}
 	b.relued = true
 	return nil
@@ -457,12 +464,20 @@ func newLayer(out, in int) relu.Layer {
 	return l
 }
 
-func identity(n int) relu.Layer {
-	l := relu.NewLayer(n, n)
+// identity returns the identity layer on R^n, or an error when it would
+// exceed relu.MaxParams.
+func identity(n int) (relu.Layer, error) {
+	if n < 1 || int64(n)*int64(n+1) > relu.MaxParams {
+		return relu.Layer{}, fmt.Errorf("an identity layer of width %d (for a Relu or bias on the input, or a final Relu) exceeds %d parameters", n, relu.MaxParams)
+	}
+	l := newLayer(n, n)
 	for i := 0; i < n; i++ {
 		l.Set(i, i, 1)
 	}
-	return l
+	for i := range l.BR { // newLayer leaves zero Rats; make them explicit
+		l.BR[i].SetInt64(0)
+	}
+	return l, nil
 }
 
 // affine records the affine map l after the current activation, composing
@@ -560,7 +575,10 @@ func (b *builder) add(n *node, pos int) error {
 		if b.width < 1 {
 			return &UnsupportedError{n.opType, n.name, "adds a bias to a tensor whose width is not known"}
 		}
-		l := identity(b.width)
+		l, err := identity(b.width)
+		if err != nil {
+			return &UnsupportedError{n.opType, n.name, err.Error()}
+		}
 		if err := b.addBias(n, &l, c, 1); err != nil {
 			return err
 		}
@@ -588,27 +606,50 @@ func (b *builder) weight(n *node, t *tensor, trans bool, alpha float32) (relu.La
 	if trans {
 		out, in = rows, cols
 	}
+	b.params += int64(rows)*int64(cols) + int64(out)
+	if b.params > relu.MaxParams {
+		return relu.Layer{}, fmt.Errorf("net has more than %d parameters", relu.MaxParams)
+	}
 	l := newLayer(out, in)
-	var ra big.Rat
-	ra.SetFloat64(float64(alpha))
-	var r big.Rat
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			v := vals[i*cols+j]
-			oi, ij := j, i
-			if trans {
-				oi, ij = i, j
-			}
-			if alpha == 1 {
-				l.Set(oi, ij, v)
-			} else {
-				r.SetFloat64(v)
-				l.SetRat(oi, ij, r.Mul(&r, &ra))
+	// Converting to exact rationals dominates loading a large net; rows
+	// are independent, so split them over the available cores.
+	fill := func(r0, r1 int) {
+		var ra, r big.Rat
+		ra.SetFloat64(float64(alpha))
+		for i := r0; i < r1; i++ {
+			for j := 0; j < cols; j++ {
+				v := vals[i*cols+j]
+				k := i*cols + j // weight (i, j) of an out×in layer
+				if !trans {
+					k = j*rows + i
+				}
+				if alpha == 1 {
+					l.W[k] = v
+					l.WR[k].SetFloat64(v)
+				} else {
+					r.SetFloat64(v)
+					l.WR[k].Mul(&r, &ra)
+					l.W[k], _ = l.WR[k].Float64()
+				}
 			}
 		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), rows, max(1, rows*cols/parallelMin))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fill(rows*w/workers, rows*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
 	return l, nil
 }
+
+// parallelMin is the number of weights per goroutine below which
+// splitting the conversion costs more than it saves.
+const parallelMin = 1 << 15
 
 // addBias adds beta·c to the bias of l, broadcasting c as ONNX does along
 // the feature axis (shape [out], [1, out], [1] or a scalar).
@@ -681,12 +722,24 @@ func (b *builder) values(t *tensor) ([]float64, error) {
 		}
 		hasRaw = true
 	}
-	out := make([]float64, count)
+	// Check the data's length before allocating for it.
 	switch {
 	case hasRaw:
 		if int64(len(raw)) != count*size {
 			return nil, fmt.Errorf("tensor %q of shape %v has %d bytes of data, want %d", t.name, t.dims, len(raw), count*size)
 		}
+	case size == 4:
+		if int64(len(t.floats)) != count {
+			return nil, fmt.Errorf("tensor %q of shape %v has %d float values, want %d", t.name, t.dims, len(t.floats), count)
+		}
+	default:
+		if int64(len(t.doubles)) != count {
+			return nil, fmt.Errorf("tensor %q of shape %v has %d double values, want %d", t.name, t.dims, len(t.doubles), count)
+		}
+	}
+	out := make([]float64, count)
+	switch {
+	case hasRaw:
 		if size == 4 {
 			for i := range out {
 				out[i] = float64(math.Float32frombits(le32(raw[4*i:])))
@@ -697,16 +750,10 @@ func (b *builder) values(t *tensor) ([]float64, error) {
 			}
 		}
 	case size == 4:
-		if int64(len(t.floats)) != count {
-			return nil, fmt.Errorf("tensor %q of shape %v has %d float values, want %d", t.name, t.dims, len(t.floats), count)
-		}
 		for i, v := range t.floats {
 			out[i] = float64(v)
 		}
 	default:
-		if int64(len(t.doubles)) != count {
-			return nil, fmt.Errorf("tensor %q of shape %v has %d double values, want %d", t.name, t.dims, len(t.doubles), count)
-		}
 		copy(out, t.doubles)
 	}
 	for i, v := range out {
@@ -791,9 +838,17 @@ func (b *builder) finish() error {
 		b.layers = append(b.layers, *b.pend)
 		b.pend = nil
 	case len(b.layers) > 0:
-		b.layers = append(b.layers, identity(b.layers[len(b.layers)-1].Out))
+		id, err := identity(b.layers[len(b.layers)-1].Out)
+		if err != nil {
+			return err
+		}
+		b.layers = append(b.layers, id)
 	case b.width > 0:
-		b.layers = append(b.layers, identity(b.width))
+		id, err := identity(b.width)
+		if err != nil {
+			return err
+		}
+		b.layers = append(b.layers, id)
 	default:
 		return errors.New("graph has no Gemm or MatMul layer and its input width is unknown")
 	}

@@ -310,9 +310,9 @@ func TestUnsupportedError(t *testing.T) {
 	}
 }
 
-// FuzzDecode checks that no input makes the decoder panic or return an
+// FuzzRead checks that no input makes the decoder panic or return an
 // invalid net, and that what decodes survives an export round trip.
-func FuzzDecode(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	for _, c := range []string{"gemm_f32.onnx", "gemm_f64.onnx", "typed_f64.onnx", "gemm_alpha_beta.onnx",
 		"flatten.onnx", "matmul_transpose.onnx", "conv.onnx", "skip.onnx", "branch.onnx"} {
 		data, err := os.ReadFile(filepath.Join("testdata", c))

@@ -70,9 +70,10 @@ func BenchmarkR1Sawtooth2(b *testing.B) {
 	}
 }
 
-// BenchmarkR1Sawtooth2Exact is R1 in rational arithmetic (--exact).
+// BenchmarkR1Sawtooth2Exact is R1 in rational arithmetic (--exact); depth 20
+// takes about 20 CPU-seconds, so it is left to the CLI (docs/benchmarks.md).
 func BenchmarkR1Sawtooth2Exact(b *testing.B) {
-	for _, k := range []int{10, 16, 20} {
+	for _, k := range []int{10, 16} {
 		b.Run(fmt.Sprintf("depth=%d", k), func(b *testing.B) {
 			benchPieces(b, sawtooth2(k), 1<<k, true)
 		})
@@ -96,17 +97,21 @@ func BenchmarkRandom64x8(b *testing.B) {
 		net := randTorchNet(rand.New(rand.NewPCG(seed, 7)), widths)
 		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for i := 0; i < b.N; i++ {
-				f, info, err := Extract(context.Background(), net, Options{})
+				_, info, err := Extract(context.Background(), net, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.ReportMetric(float64(f.NumPieces()), "pieces")
+				b.ReportMetric(float64(info.Pieces), "pieces")
 				b.ReportMetric(float64(info.Knots), "knots")
+				fb := 0.0
 				if info.Exact {
-					b.ReportMetric(1, "fellback")
+					fb = 1
 				}
+				b.ReportMetric(fb, "fellback")
 			}
+			b.ReportMetric((cpuTime()-cpu0)/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -118,4 +123,125 @@ func cpuTime() float64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// sampleCompare evaluates net in float64 on m equally spaced points of
+// [a, b] (numpy.linspace style), detects slope changes between consecutive
+// cells (relative tolerance 1e-9 of the larger slope magnitude, floor 1e-9),
+// and compares with the exact breakpoints bp: a breakpoint counts as found
+// when the grid point at either end of its cell shows a slope change, and
+// only one breakpoint per cell can be found.
+func sampleCompare(net *relu.Net, a, b float64, m int, bp []float64) (sampledPieces, missed int) {
+	ev := relu.NewEvaluator(net)
+	x, y := make([]float64, 1), make([]float64, 1)
+	h := (b - a) / float64(m-1)
+	prevY, prevS := 0.0, 0.0
+	change := make([]bool, m)
+	for i := 0; i < m; i++ {
+		x[0] = a + float64(i)*h
+		ev.Eval(y, x)
+		if i >= 1 {
+			s := (y[0] - prevY) / h
+			if i >= 2 {
+				d := s - prevS
+				if d < 0 {
+					d = -d
+				}
+				if d > 1e-9*max(1, max(abs(s), abs(prevS))) {
+					change[i-1] = true
+					sampledPieces++
+				}
+			}
+			prevS = s
+		}
+		prevY = y[0]
+	}
+	sampledPieces++
+	lastCell := -1
+	for _, t := range bp {
+		if t <= a || t >= b {
+			continue
+		}
+		c := int((t - a) / h)
+		c = min(max(c, 0), m-2)
+		if c == lastCell || !(change[c] || change[c+1]) {
+			missed++
+		}
+		lastCell = c
+	}
+	return
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// BenchmarkSampling is the comparison of workload R1: dense float64
+// sampling on [0, 1] at 2^20+1 and 2^22 points (numpy.linspace grid) of the
+// depth-20 sawtooth, and at 1025 and 2^16 points of the random 64×8 nets on
+// [−1, 1] (each evaluation costs 37k multiply-adds there).
+// It reports the pieces sampling sees and the exact breakpoints it misses.
+func BenchmarkSampling(b *testing.B) {
+	type work struct {
+		name   string
+		net    *relu.Net
+		a, b   float64
+		points []int
+	}
+	ws := []work{{"sawtooth2-depth=20", sawtooth2(20), 0, 1, []int{1<<20 + 1, 1 << 22}}}
+	for seed := uint64(1); seed <= 3; seed++ {
+		ws = append(ws, work{fmt.Sprintf("random64x8-seed=%d", seed), randTorchNet(rand.New(rand.NewPCG(seed, 7)), []int{64, 64, 64, 64, 64, 64, 64, 64}), -1, 1, []int{1025, 1 << 16}})
+	}
+	for _, w := range ws {
+		f, info, err := Extract(context.Background(), w.net, Options{Domain: true, A: w.a, B: w.b})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range w.points {
+			b.Run(fmt.Sprintf("%s/points=%d", w.name, m), func(b *testing.B) {
+				cpu0 := cpuTime()
+				var sp, miss int
+				for i := 0; i < b.N; i++ {
+					sp, miss = sampleCompare(w.net, w.a, w.b, m, f.X)
+				}
+				b.ReportMetric((cpuTime()-cpu0)/float64(b.N), "cpu-s/op")
+				b.ReportMetric(float64(info.Pieces), "exact-pieces")
+				b.ReportMetric(float64(sp), "sampled-pieces")
+				b.ReportMetric(float64(miss), "missed-breakpoints")
+			})
+		}
+	}
+}
+
+// BenchmarkRandom64x8Domain is the exact extraction on [−1, 1] matching
+// BenchmarkSampling.
+func BenchmarkRandom64x8Domain(b *testing.B) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		net := randTorchNet(rand.New(rand.NewPCG(seed, 7)), []int{64, 64, 64, 64, 64, 64, 64, 64})
+		b.Run(fmt.Sprintf("seed=%d", seed), func(b *testing.B) {
+			benchPieces2(b, net, -1, 1)
+		})
+	}
+}
+
+func benchPieces2(b *testing.B, net *relu.Net, lo, hi float64) {
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		_, info, err := Extract(context.Background(), net, Options{Domain: true, A: lo, B: hi})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(info.Pieces), "pieces")
+		b.ReportMetric(float64(info.Knots), "knots")
+		fb := 0.0
+		if info.Exact {
+			fb = 1
+		}
+		b.ReportMetric(fb, "fellback")
+	}
+	b.ReportMetric((cpuTime()-cpu0)/float64(b.N), "cpu-s/op")
 }

@@ -41,6 +41,9 @@ type Info struct {
 	// Fallback holds, when the float engine handed over to the rational
 	// engine, the decision it could not certify.
 	Fallback string
+	// Pieces is the exact number of pieces (certified by the float
+	// engine's error bounds or computed exactly).
+	Pieces int
 	// Knots is the number of knots (breakpoints and non-breakpoints) the
 	// propagation held after the last layer.
 	Knots int
@@ -90,6 +93,7 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 		var u uncertain
 		if err == nil {
 			info.Knots = e.K
+			info.Pieces = e.pieces
 			return f, info, nil
 		}
 		if !errors.As(err, &u) {
@@ -115,6 +119,7 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 		return nil, info, err
 	}
 	info.Knots = len(r.X)
+	info.Pieces = r.NumPieces()
 	return r.Float(), info, nil
 }
 
@@ -138,6 +143,7 @@ func ratIsFloat(r *big.Rat, f float64) bool {
 type fltEngine struct {
 	bounded bool
 	w, K    int
+	pieces  int // certified piece count, set by result
 	t, te   []float64
 	v, e    []float64
 	j, ej   []float64
@@ -233,6 +239,9 @@ func (e *fltEngine) weightErr(l *relu.Layer) {
 	e.dB = growF(e.dB, len(l.B))
 	var d, f big.Rat
 	bound := func(x float64, r *big.Rat) float64 {
+		if g, exact := r.Float64(); exact && g == x {
+			return 0 // the common case: the weight is a float64
+		}
 		f.SetFloat64(x)
 		if f.Cmp(r) == 0 {
 			return 0
@@ -672,6 +681,7 @@ func (e *fltEngine) result() (*Func, error) {
 		f.X = append(f.X, e.t[k])
 		f.Y = append(f.Y, e.v[k])
 	}
+	e.pieces = len(f.X) + 1
 	if e.bounded {
 		f.SL, f.SR = e.s[1], e.s[K-1]
 		if len(f.X) == 0 {

@@ -64,6 +64,9 @@ func TestRandomDyadic(t *testing.T) {
 		if info.Exact {
 			fallbacks++
 		}
+		if info.Pieces != r.NumPieces() {
+			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
+		}
 		agree(t, f, r)
 		if bound := LemmaD5(net.HiddenWidths()); big.NewInt(int64(r.NumPieces())).Cmp(bound) > 0 {
 			t.Fatalf("trial %d: %d pieces exceed Lemma D.5's bound %s", trial, r.NumPieces(), bound)
@@ -93,12 +96,12 @@ func TestRandomDomain(t *testing.T) {
 		if !rd.Equal(want) || rd.NumPieces() != want.NumPieces() {
 			t.Fatalf("trial %d on [%v, %v]: %d pieces, restriction of whole line has %d", trial, a, b, rd.NumPieces(), want.NumPieces())
 		}
-		f, _, err := Extract(bg, net, Options{Domain: true, A: a, B: b})
+		f, info, err := Extract(bg, net, Options{Domain: true, A: a, B: b})
 		if err != nil {
 			t.Fatal(err)
 		}
 		agree(t, f, rd)
-		if fr := f.NumPieces(); fr != rd.NumPieces() {
+		if fr := info.Pieces; fr != rd.NumPieces() {
 			t.Fatalf("float %d pieces, exact %d", fr, rd.NumPieces())
 		}
 	}
@@ -121,6 +124,9 @@ func TestRandomFloatWeights(t *testing.T) {
 		}
 		if info.Exact {
 			fallbacks++
+		}
+		if info.Pieces != r.NumPieces() {
+			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
 		}
 		agree(t, f, r)
 	}
@@ -172,6 +178,9 @@ func TestDegenerate(t *testing.T) {
 			f, info, err := Extract(bg, net, Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if info.Pieces != tc.pieces {
+				t.Fatalf("float engine: %d pieces, want %d", info.Pieces, tc.pieces)
 			}
 			agree(t, f, r)
 			t.Logf("float engine: exact=%v %s", info.Exact, info.Fallback)
@@ -368,5 +377,48 @@ func TestCancel(t *testing.T) {
 	}
 	if _, err := FromNetRat(ctx, net); err == nil {
 		t.Error("cancelled context: no error (exact)")
+	}
+}
+
+// TestCloseCalls builds nets whose exact answer hinges on differences far
+// below float64 resolution; the float engine must hand over (or be right).
+func TestCloseCalls(t *testing.T) {
+	type S = []string
+	tests := []struct {
+		name   string
+		w      [][][]string
+		b      [][]string
+		pieces int
+	}{
+		// kinks at 1/3 and at float64(1/3), 2⁻⁵⁴ apart
+		{"two breakpoints 2^-54 apart", [][][]string{{S{"3"}, S{"1"}}, {S{"1", "1"}}}, [][]string{{"-1", "-0.333333333333333314829616256247390992939472198486328125"}, {"0"}}, 3},
+		// σ(3σ(x/3) − σ(x)) + σ(σ(−x)): the first term is exactly 0
+		// although 3·fl(1/3) ≠ 1
+		{"inexact weights whose exact product cancels", [][][]string{{S{"1/3"}, S{"1"}, S{"-1"}}, {S{"3", "-1", "0"}, S{"0", "0", "1"}}, {S{"1", "1"}}}, [][]string{{"0", "0", "0"}, {"0", "0"}, {"0"}}, 2},
+		// σ(x/3 − 1/3) + σ(−x/3 + 1/3): kinks of two units meet exactly at 1
+		{"rational kinks that coincide exactly", [][][]string{{S{"1/3"}, S{"-1/3"}, S{"1"}}, {S{"1", "1", "-1/3"}}}, [][]string{{"-1/3", "1/3", "-1"}, {"0"}}, 2},
+		// touch at an inexact point: σ(x/3 − 1/3) then σ(−|that|)
+		{"touch at a rational non-float point", [][][]string{{S{"1/3"}, S{"-1/3"}}, {S{"-1", "-1"}}, {S{"1"}}}, [][]string{{"-1/3", "1/3"}, {"0"}, {"0"}}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			net := ratNet(tc.w, tc.b)
+			r, err := FromNetRat(bg, net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAgainstNet(t, net, r)
+			if r.NumPieces() != tc.pieces {
+				t.Fatalf("exact: %d pieces, want %d", r.NumPieces(), tc.pieces)
+			}
+			_, info, err := Extract(bg, net, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Pieces != tc.pieces {
+				t.Fatalf("float engine: %d pieces, want %d (fallback %q)", info.Pieces, tc.pieces, info.Fallback)
+			}
+			t.Logf("exact fallback: %v %s", info.Exact, info.Fallback)
+		})
 	}
 }

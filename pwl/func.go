@@ -80,23 +80,57 @@ func (f *Func) Slopes() []float64 {
 }
 
 // SlopeTol is the relative tolerance Simplify uses to call two float slopes
-// equal: |s1 − s2| ≤ SlopeTol·max(|s1|, |s2|). Each slope is a quotient of
-// two differences of floats, each carrying relative error at most 2u
-// (u = 2⁻⁵³), so slopes computed from exact knot data differ from the truth
-// by ≈ 4u relatively; 2⁻⁴⁰ ≈ 9·10⁻¹³ leaves a margin of 2¹¹ for error
-// accumulated upstream. Functions extracted from nets by FromNet are
-// already simplified with certified decisions and never need this tolerance.
+// a, b at a knot equal:
+//
+//	|a − b| ≤ SlopeTol · max(|a|, |b|, Y/h),
+//
+// where Y is the largest |value| at the knot and its neighbours and h the
+// shorter adjacent segment (Y/h is the size of a slope that the rounding of
+// the values alone can fake). Slopes computed from values carrying relative
+// error ≈ u = 2⁻⁵³ differ from the truth by a few u relative to these
+// scales; 2⁻⁴⁰ ≈ 9·10⁻¹³ leaves a margin of 2¹¹ for error accumulated
+// upstream (Compose, Add of rounded data).
+//
+// Functions returned by FromNet, FromNetOn and Extract do not rely on it:
+// their knots are exactly the certified breakpoints, so their piece count
+// is len(X)+1 (or 1 for a single anchor with SL == SR), reported as
+// Info.Pieces. Simplify can merge a certified breakpoint whose slope change
+// is below this tolerance.
 const SlopeTol = 0x1p-40
+
+// removable reports whether knot i can be dropped (slopes s[i], s[i+1]
+// agree up to SlopeTol).
+func (f *Func) removable(s []float64, i int) bool {
+	a, b := s[i], s[i+1]
+	scale := math.Max(math.Abs(a), math.Abs(b))
+	y := math.Abs(f.Y[i])
+	h := math.Inf(1)
+	if i > 0 {
+		y = math.Max(y, math.Abs(f.Y[i-1]))
+		h = f.X[i] - f.X[i-1]
+	}
+	if i+1 < len(f.X) {
+		y = math.Max(y, math.Abs(f.Y[i+1]))
+		h = math.Min(h, f.X[i+1]-f.X[i])
+	}
+	if !math.IsInf(h, 1) {
+		scale = math.Max(scale, y/h)
+	}
+	return math.Abs(a-b) <= SlopeTol*scale
+}
 
 // Simplify removes the knots where the slope does not change (up to
 // SlopeTol) and returns f. When no breakpoint remains the leftmost knot is
 // kept as the anchor.
 func (f *Func) Simplify() *Func {
 	s := f.Slopes()
+	drop := make([]bool, len(f.X))
+	for i := range f.X {
+		drop[i] = f.removable(s, i)
+	}
 	k := 0
 	for i := range f.X {
-		a, b := s[i], s[i+1]
-		if math.Abs(a-b) <= SlopeTol*math.Max(math.Abs(a), math.Abs(b)) {
+		if drop[i] {
 			continue
 		}
 		f.X[k], f.Y[k] = f.X[i], f.Y[i]
@@ -121,7 +155,7 @@ func (f *Func) Breakpoints() []float64 {
 }
 
 // NumPieces returns the number of maximal intervals on which f is affine:
-// one more than the number of breakpoints.
+// one more than the number of breakpoints (decided up to SlopeTol).
 func (f *Func) NumPieces() int { return len(f.Breakpoints()) + 1 }
 
 // Clone returns a deep copy of f.

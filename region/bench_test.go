@@ -50,6 +50,7 @@ func benchBox(b *testing.B, net *relu.Net, n int) {
 	}
 	dom, _ := Box(lo, hi)
 	var regions, verts int
+	cpu0 := cpuTime()
 	for b.Loop() {
 		cx, err := Enumerate(context.Background(), net, dom, Options{})
 		if err != nil {
@@ -67,6 +68,7 @@ func benchBox(b *testing.B, net *relu.Net, n int) {
 	b.ReportMetric(float64(regions), "regions")
 	b.ReportMetric(float64(verts), "vertices")
 	b.ReportMetric(float64(regions)*float64(b.N)/b.Elapsed().Seconds(), "regions/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // cpuTime is the CPU time (user + system) of the process so far: on a

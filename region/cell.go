@@ -111,8 +111,10 @@ func hscale(h, R []float64) float64 {
 // classify evaluates h at every vertex and returns the sign (-1, 0, +1) of
 // each into sg and the values into val; it reports whether some vertex is
 // strictly positive and some strictly negative. Values within
-// cutTol·scale of zero count as zero (scale from hscale).
-func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (pos, neg bool) {
+// cutTol·scale of zero count as zero (scale from hscale); near reports that
+// one of them was not exactly zero, i.e. that the decision relied on the
+// tolerance.
+func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (pos, neg, near bool) {
 	d := c.d
 	eps := cutTol * scale
 	if d == 2 {
@@ -130,9 +132,10 @@ func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (p
 				neg = true
 			default:
 				sg[i] = 0
+				near = near || v != 0
 			}
 		}
-		return pos, neg
+		return pos, neg, near
 	}
 	for i := 0; i < c.nv; i++ {
 		x := c.x[i*d : (i+1)*d]
@@ -150,9 +153,10 @@ func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (p
 			neg = true
 		default:
 			sg[i] = 0
+			near = near || v != 0
 		}
 	}
-	return pos, neg
+	return pos, neg, near
 }
 
 // splitWS is scratch space for split.

@@ -370,7 +370,7 @@ func (d Domain) initialCell() (*cell, error) {
 				R[i] = math.Max(R[i], math.Abs(x))
 			}
 		}
-		p, q := c.classify(h, hscale(h, R), val, sg)
+		p, q, _ := c.classify(h, hscale(h, R), val, sg)
 		switch {
 		case !p:
 			return nil, fmt.Errorf("%w: polytope is empty or not full-dimensional (row %d cuts it away)", ErrDomain, k+1)

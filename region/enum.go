@@ -99,6 +99,7 @@ type engine struct {
 	stop   atomic.Bool
 	count  atomic.Int64
 	splits atomic.Int64
+	near   atomic.Int64
 
 	top   *taskOut
 	tasks []task
@@ -253,7 +254,10 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 	K := w.cutList(depth)
 	base := e.offs[l]
 	for j := 0; j < e.widths[l]; j++ {
-		pos, neg := c.classify(P[j*d1:(j+1)*d1], hscale(P[j*d1:(j+1)*d1], e.R), w.val[:c.nv], w.sg[:c.nv])
+		pos, neg, near := c.classify(P[j*d1:(j+1)*d1], hscale(P[j*d1:(j+1)*d1], e.R), w.val[:c.nv], w.sg[:c.nv])
+		if near {
+			e.near.Add(1)
+		}
 		b := base + j
 		switch {
 		case pos && neg:
@@ -312,7 +316,10 @@ func (w *worker) dfs(c *cell, l int, P []float64, K []int32, acc []float64, dept
 			w.val = make([]float64, 2*c.nv)
 			w.sg = make([]int8, 2*c.nv)
 		}
-		pos, neg := c.classify(h, hscale(h, e.R), w.val[:c.nv], w.sg[:c.nv])
+		pos, neg, near := c.classify(h, hscale(h, e.R), w.val[:c.nv], w.sg[:c.nv])
+		if near {
+			e.near.Add(1)
+		}
 		b := base + j
 		if pos && neg {
 			e.splits.Add(1)
@@ -857,6 +864,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	}
 	cx.Exact = keys != nil
 	cx.Stats.Splits = e.splits.Load()
+	cx.Stats.NearZero = e.near.Load()
 	if opt.Adjacency {
 		for t, o := range e.outs {
 			for i := 0; i < o.nreg; i++ {
@@ -989,6 +997,10 @@ func (e *engine) fillRegion(r *Region, o *taskOut, i int, cons [][]float64, sl *
 		fid := o.ffid[f]
 		fc := &r.Facets[fi]
 		fc.Normal = nrm[fi*d : (fi+1)*d : (fi+1)*d]
+		fc.Neighbor = -1
+		if o.fnb != nil {
+			fc.Neighbor = int(o.fnb[f])
+		}
 		if fid >= 0 {
 			h := e.nodeH(fid)
 			nd := e.nodeAt(fid)

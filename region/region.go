@@ -63,6 +63,12 @@ type Facet struct {
 	Normal []float64
 	Offset float64
 	Source FacetSource
+	// Neighbor is the index of the region across the facet, −1 on the
+	// domain boundary (and in regions handed out by Stream, which are
+	// emitted before their neighbours are known). Facets of neighbouring
+	// regions match one to one: both sides of a split are refined by the
+	// same traces of later hyperplanes.
+	Neighbor int
 }
 
 // Region is one full-dimensional activation region.
@@ -136,8 +142,11 @@ type Complex struct {
 type Stats struct {
 	// Splits is the number of cells cut by a hyperplane.
 	Splits int64
-	// Facets is the number of region facets matched across.
-	Facets int64
+	// NearZero counts sign decisions that relied on the tolerance cutTol:
+	// some vertex value was nonzero but within it, and was taken as zero.
+	// When it is 0, every decision had a margin far above the rounding
+	// error; otherwise Options.Exact certifies the result.
+	NearZero int64
 }
 
 // Active reports whether unit i of hidden layer l is active on r.

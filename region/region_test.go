@@ -484,7 +484,9 @@ func TestBadDomains(t *testing.T) {
 		{"mismatched bounds", func() (Domain, error) { return Box([]float64{0}, []float64{1, 1}) }},
 		{"NaN bound", func() (Domain, error) { return Box([]float64{math.NaN(), 0}, []float64{1, 1}) }},
 		{"unbounded polytope", func() (Domain, error) { return Polytope([][]float64{{1, 0}, {0, 1}}, []float64{1, 1}) }},
-		{"empty polytope", func() (Domain, error) { return Polytope([][]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}, []float64{-1, -1, 1, 1}) }},
+		{"empty polytope", func() (Domain, error) {
+			return Polytope([][]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}, []float64{-1, -1, 1, 1})
+		}},
 		{"flat polytope", func() (Domain, error) {
 			return Polytope([][]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}, []float64{0, 0, 1, 1})
 		}},

@@ -275,8 +275,9 @@ func parseOut(r *http.Request, n *relu.Net) (int, error) {
 	return o, nil
 }
 
-// handleSlice: GET /api/slice1d?net=ID[&domain=A:B][&x0=..][&d=..][&out=J].
-// The default line is the first coordinate axis through the origin.
+// handleSlice: GET /api/slice1d?net=ID[&domain=A:B][&x0=..][&d=..][&out=J][&exact=0].
+// The default line is the first coordinate axis through the origin; exact=0
+// asks for the quicker float64 engine.
 func (s *Server) handleSlice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	e := s.lookup(w, q.Get("net"))
@@ -311,7 +312,11 @@ func (s *Server) handleSlice(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	sl, err := s.cfg.Engines.Slice(r.Context(), e.net, out, x0, d, dom[0], dom[1])
+	slice := s.cfg.Engines.Slice
+	if q.Get("exact") == "0" {
+		slice = s.cfg.Engines.FastSlice
+	}
+	sl, err := slice(r.Context(), e.net, out, x0, d, dom[0], dom[1])
 	if err != nil {
 		httpError(w, http.StatusBadRequest, "%v", err)
 		return
@@ -319,7 +324,7 @@ func (s *Server) handleSlice(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, sl)
 }
 
-// handleRegions: GET /api/regions?net=ID[&box=A:B,C:D][&out=J].
+// handleRegions: GET /api/regions?net=ID[&box=A:B,C:D][&out=J][&exact=0].
 func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	e := s.lookup(w, q.Get("net"))
@@ -351,7 +356,11 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	rm, err := s.cfg.Engines.Regions(r.Context(), e.net, out, box)
+	regions := s.cfg.Engines.Regions
+	if q.Get("exact") == "0" {
+		regions = s.cfg.Engines.FastRegions
+	}
+	rm, err := regions(r.Context(), e.net, out, box)
 	if err != nil {
 		httpError(w, http.StatusUnprocessableEntity, "%v", err)
 		return

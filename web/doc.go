@@ -15,14 +15,16 @@
 // shared edges) and the distinct affine maps; the page shows the three
 // counts, regions ≥ pieces ≥ affine maps.
 //
-// The computations sit behind Engines, so a program can plug in exact
-// engines; DefaultEngines gives float64 ones good for drawing. The API is
-// JSON over HTTP:
+// The computations sit behind Engines: DefaultEngines computes slices exactly
+// in rational arithmetic (package pwl), certifies region maps (package
+// region), builds the families with exact rational weights (package hard)
+// and trains exactly (package erm); exact=0 on a request selects float64
+// variants for live previews. The API is JSON over HTTP:
 //
 //	POST /api/net[?path=REL]          open a net (body or form field "net"; or REL below Config.Root)
 //	GET  /api/net/{id}[/json]         its summary, or the net itself
-//	GET  /api/slice1d?net=ID&domain=A:B[&x0=..&d=..&out=J]
-//	GET  /api/regions?net=ID&box=A:B,C:D[&out=J]
+//	GET  /api/slice1d?net=ID&domain=A:B[&x0=..&d=..&out=J][&exact=0]
+//	GET  /api/regions?net=ID&box=A:B,C:D[&out=J][&exact=0]
 //	GET  /api/families                hard families and their parameters
 //	POST /api/build                   {"family": NAME, "params": {...}}
 //	POST /api/train?width=W&loss=L[&output_bias=1]   CSV body or form field "data"

@@ -124,9 +124,6 @@ func hover(t *testing.T, ctx context.Context, sel string, i int) {
 }
 
 func TestE2E(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
 	start := time.Now()
 	ctx := browser(t)
 	root := t.TempDir()
@@ -273,11 +270,12 @@ func TestE2E(t *testing.T) {
 			return fmt.Sprintf("%d pieces · %d breakpoints on [-0.25, 1.25]", p, p-1)
 		}
 		waitText(t, ctx, "build-counts", want(2, 3))
-		waitText(t, ctx, "build-msg", "depth 3, size 6")
+		waitText(t, ctx, "build-msg", "depth 3, size 6 · exact counts")
 		// Move the k slider one step right with the keyboard, as a user.
 		do(t, ctx, "k → 3", chromedp.Focus(chromedp.ID("param-k")), chromedp.KeyEvent(kb.ArrowRight))
 		waitText(t, ctx, "param-k-value", "3")
 		waitText(t, ctx, "build-counts", want(3, 3))
+		waitText(t, ctx, "build-msg", "k=3 w=3: depth 4, size 9 · exact counts")
 		if n, w := count(t, ctx, "#build-svg circle.breakpoint"), int(math.Pow(3, 3)); n != w {
 			t.Errorf("%d breakpoint markers, want %d", n, w)
 		}
@@ -304,8 +302,9 @@ func TestE2E(t *testing.T) {
 		if n := count(t, ctx, "#build-svg polygon.cell"); n != r {
 			t.Errorf("%d polygons for %d regions", n, r)
 		}
+		waitText(t, ctx, "build-msg", "exact counts")
 		hover(t, ctx, "#build-svg polygon.cell", 0)
-		waitText(t, ctx, "build-info", "affine map")
+		waitText(t, ctx, "build-info", "region 1\npattern  ")
 		// The built net is the current net: the slice view shows it.
 		waitText(t, ctx, "current", "zonotope")
 	})
@@ -362,14 +361,19 @@ func TestE2E(t *testing.T) {
 		waitText(t, ctx, "train-status", "failed")
 	})
 
-	if os.Getenv("RELUCID_SCREENSHOT") != "" {
-		do(t, ctx, "screenshot view", chromedp.Click(chromedp.ID("tab-build")))
-		waitText(t, ctx, "build-counts", "affine maps")
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
+	// RELUCID_SCREENSHOTS=DIR saves a screenshot of each view, to look at.
+	if dir := os.Getenv("RELUCID_SCREENSHOTS"); dir != "" {
+		for _, v := range []string{"train", "build", "regions", "slice"} {
+			do(t, ctx, "show "+v, chromedp.Click(chromedp.ID("tab-"+v)))
+			time.Sleep(300 * time.Millisecond)
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, v+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-		os.WriteFile(os.Getenv("RELUCID_SCREENSHOT"), png, 0o644)
 	}
 	if el := time.Since(start); el > e2eTimeout {
 		t.Errorf("browser session took %v", el)

@@ -8,45 +8,14 @@ import (
 	"github.com/relucid/relucid/relu"
 )
 
-// LineNet returns the R → R net t ↦ f_out(x0 + t·d): the first layer
-// absorbs the line exactly (W' = W·d, b' = b + W·x0 in rational
-// arithmetic, x0 and d taken as the binary values of their floats) and the
-// output layer keeps row out only.
-func LineNet(n *relu.Net, out int, x0, d []float64) *relu.Net {
-	c := n.Clone()
-	f := &c.Layers[0]
-	g := relu.NewLayer(f.Out, 1)
-	var t, xr, dr big.Rat
-	for i := 0; i < f.Out; i++ {
-		w := new(big.Rat)
-		b := new(big.Rat).Set(f.BR[i])
-		for j := 0; j < f.In; j++ {
-			dr.SetFloat64(d[j])
-			xr.SetFloat64(x0[j])
-			w.Add(w, t.Mul(f.RatAt(i, j), &dr))
-			b.Add(b, t.Mul(f.RatAt(i, j), &xr))
-		}
-		g.SetRat(i, 0, w)
-		g.SetBiasRat(i, b)
+// lineNet returns the R → R net t ↦ f_out(x0 + t·d), built exactly by
+// package pwl.
+func lineNet(n *relu.Net, out int, x0, d []float64) (*relu.Net, error) {
+	l, err := pwl.Slice(n, x0, d)
+	if err != nil {
+		return nil, err
 	}
-	c.Layers[0] = g
-	if len(c.Layers) == 1 {
-		// The line's layer is also the output layer.
-		c.Layers[0] = pickRow(&c.Layers[0], out)
-		return c
-	}
-	last := len(c.Layers) - 1
-	c.Layers[last] = pickRow(&c.Layers[last], out)
-	return c
-}
-
-func pickRow(l *relu.Layer, out int) relu.Layer {
-	r := relu.NewLayer(1, l.In)
-	for j := 0; j < l.In; j++ {
-		r.SetRat(0, j, l.RatAt(out, j))
-	}
-	r.SetBiasRat(0, l.BR[out])
-	return r
+	return pwl.SelectOutput(l, out)
 }
 
 // sliceExact is the exact 1-D engine: the line net's function computed in
@@ -59,7 +28,11 @@ func sliceExact(ctx context.Context, n *relu.Net, out int, x0, d []float64, lo, 
 	var a, b big.Rat
 	a.SetFloat64(lo)
 	b.SetFloat64(hi)
-	f, err := pwl.FromNetRatOn(ctx, LineNet(n, out, x0, d), &a, &b)
+	ln, err := lineNet(n, out, x0, d)
+	if err != nil {
+		return nil, err
+	}
+	f, err := pwl.FromNetRatOn(ctx, ln, &a, &b)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +63,45 @@ func sliceExact(ctx context.Context, n *relu.Net, out int, x0, d []float64, lo, 
 		dx.Sub(xs[i+1], xs[i])
 		m, _ := dy.Quo(&dy, &dx).Float64()
 		s.Slopes = append(s.Slopes, m)
+	}
+	s.Pieces = len(s.Slopes)
+	return s, nil
+}
+
+// sliceFast is the float64 1-D engine (pwl.FromNetOn on the line net), for
+// live previews; its breakpoints are those of pwl's float path.
+func sliceFast(ctx context.Context, n *relu.Net, out int, x0, d []float64, lo, hi float64) (*Slice1D, error) {
+	if err := checkSliceArgs(n, out, x0, d, lo, hi); err != nil {
+		return nil, err
+	}
+	ln, err := lineNet(n, out, x0, d)
+	if err != nil {
+		return nil, err
+	}
+	f, err := pwl.FromNetOn(ctx, ln, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	f = f.Simplify()
+	s := &Slice1D{Lo: lo, Hi: hi, Breakpoints: []float64{}, BreakValues: []float64{}}
+	xs := []float64{lo}
+	for _, x := range f.Breakpoints() {
+		if x > lo && x < hi {
+			xs = append(xs, x)
+		}
+	}
+	xs = append(xs, hi)
+	for i, x := range xs {
+		y := f.Eval(x)
+		s.Knots = append(s.Knots, x)
+		s.Values = append(s.Values, y)
+		if i > 0 && i < len(xs)-1 {
+			s.Breakpoints = append(s.Breakpoints, x)
+			s.BreakValues = append(s.BreakValues, y)
+		}
+	}
+	for i := 0; i+1 < len(xs); i++ {
+		s.Slopes = append(s.Slopes, (s.Values[i+1]-s.Values[i])/(s.Knots[i+1]-s.Knots[i]))
 	}
 	s.Pieces = len(s.Slopes)
 	return s, nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,15 @@ import (
 // counts of design.md §3; the per-cell map and piece numbers, which only
 // colour the drawing, are derived from its exact maps and facet adjacency.
 func regionsExact(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error) {
+	return regionsEnumerate(ctx, n, out, box, true)
+}
+
+// regionsFast is package region's float64 enumeration, for live previews.
+func regionsFast(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error) {
+	return regionsEnumerate(ctx, n, out, box, false)
+}
+
+func regionsEnumerate(ctx context.Context, n *relu.Net, out int, box [2][2]float64, exact bool) (*RegionMap, error) {
 	if n.InputDim() != 2 {
 		return nil, fmt.Errorf("region map needs a net with 2 inputs (this net has %d)", n.InputDim())
 	}
@@ -24,9 +34,9 @@ func regionsExact(ctx context.Context, n *relu.Net, out int, box [2][2]float64) 
 	if err != nil {
 		return nil, err
 	}
-	c, err := region.Enumerate(ctx, n, dom, region.Options{Exact: true, MaxRegions: maxCells, Adjacency: true})
+	c, err := region.Enumerate(ctx, n, dom, region.Options{Exact: exact, MaxRegions: maxCells, Adjacency: true})
 	if err != nil {
-		if c != nil && c.Partial {
+		if errors.Is(err, region.ErrMaxRegions) {
 			return nil, fmt.Errorf("more than %d regions: choose a smaller box or a smaller net", maxCells)
 		}
 		return nil, err

@@ -19,7 +19,7 @@ var unitBox = [2][2]float64{{-1, 1}, {-1, 1}}
 var regionEngines = []struct {
 	name string
 	f    func(context.Context, *relu.Net, int, [2][2]float64) (*RegionMap, error)
-}{{"exact", regionsExact}, {"float", regionsFloat}}
+}{{"exact", regionsExact}, {"fast", regionsFast}, {"float oracle", regionsFloat}}
 
 func TestRegionsDegenerate(t *testing.T) {
 	ctx := context.Background()
@@ -206,6 +206,12 @@ func TestRegionsAPI(t *testing.T) {
 	}
 	if rm.Regions != 4 || rm.Pieces != 4 || rm.AffineMaps != 4 || len(rm.Cells) != 4 || rm.Box[1] != [2]float64{-2, 2} {
 		t.Errorf("regions: %+v", rm)
+	}
+	if !rm.Exact {
+		t.Error("default region map not exact")
+	}
+	if call(t, "GET", ts.URL+"/api/regions?net="+id2+"&box=-1:1,-2:2&exact=0", "", nil, &rm); rm.Regions != 4 || rm.Exact {
+		t.Errorf("fast regions: %+v", rm)
 	}
 	// A box in one quadrant: one region.
 	if call(t, "GET", ts.URL+"/api/regions?net="+id2+"&box=0.5:1,0.5:1", "", nil, &rm); rm.Regions != 1 {

@@ -38,6 +38,10 @@ type Engines struct {
 	Slice func(ctx context.Context, n *relu.Net, out int, x0, d []float64, lo, hi float64) (*Slice1D, error)
 	// Regions computes the region map of output out of an R² net over box.
 	Regions func(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error)
+	// FastSlice and FastRegions are quicker float64 variants for live
+	// previews (requests with exact=0); nil means use Slice and Regions.
+	FastSlice   func(ctx context.Context, n *relu.Net, out int, x0, d []float64, lo, hi float64) (*Slice1D, error)
+	FastRegions func(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error)
 	// Families lists the hard families Build knows.
 	Families []Family
 	// Build builds a member of a family; params missing take defaults.
@@ -50,7 +54,8 @@ type Engines struct {
 // pwl), exact region maps (package region), the hard families of package
 // hard and exact training (package erm).
 func DefaultEngines() Engines {
-	return Engines{Slice: sliceExact, Regions: regionsExact, Families: builtinFamilies, Build: buildFamily, Train: trainERM}
+	return Engines{Slice: sliceExact, Regions: regionsExact, FastSlice: sliceFast, FastRegions: regionsFast,
+		Families: builtinFamilies, Build: buildFamily, Train: trainERM}
 }
 
 // Config configures a Server.
@@ -97,11 +102,25 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
 	def := DefaultEngines()
+	// A caller's own Slice (Regions) also serves fast requests unless it
+	// gives a fast variant too.
 	if cfg.Engines.Slice == nil {
 		cfg.Engines.Slice = def.Slice
+		if cfg.Engines.FastSlice == nil {
+			cfg.Engines.FastSlice = def.FastSlice
+		}
+	}
+	if cfg.Engines.FastSlice == nil {
+		cfg.Engines.FastSlice = cfg.Engines.Slice
 	}
 	if cfg.Engines.Regions == nil {
 		cfg.Engines.Regions = def.Regions
+		if cfg.Engines.FastRegions == nil {
+			cfg.Engines.FastRegions = def.FastRegions
+		}
+	}
+	if cfg.Engines.FastRegions == nil {
+		cfg.Engines.FastRegions = cfg.Engines.Regions
 	}
 	if cfg.Engines.Train == nil {
 		cfg.Engines.Train = def.Train

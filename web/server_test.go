@@ -257,16 +257,21 @@ func TestSliceExactAgainstFloat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fl, err := sliceFloat(ctx, n, 0, x0, d, -3, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ex.Pieces != fl.Pieces || len(ex.Breakpoints) != len(fl.Breakpoints) {
-			t.Fatalf("trial %d: exact %v, float %v", trial, ex.Breakpoints, fl.Breakpoints)
-		}
-		for i := range ex.Breakpoints {
-			if math.Abs(ex.Breakpoints[i]-fl.Breakpoints[i]) > 1e-9 {
-				t.Fatalf("trial %d: breakpoint %d exact %v float %v", trial, i, ex.Breakpoints[i], fl.Breakpoints[i])
+		for _, other := range []struct {
+			name string
+			f    func(context.Context, *relu.Net, int, []float64, []float64, float64, float64) (*Slice1D, error)
+		}{{"float oracle", sliceFloat}, {"fast engine", sliceFast}} {
+			fl, err := other.f(ctx, n, 0, x0, d, -3, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.Pieces != fl.Pieces || len(ex.Breakpoints) != len(fl.Breakpoints) {
+				t.Fatalf("trial %d: exact %v, %s %v", trial, ex.Breakpoints, other.name, fl.Breakpoints)
+			}
+			for i := range ex.Breakpoints {
+				if math.Abs(ex.Breakpoints[i]-fl.Breakpoints[i]) > 1e-9 {
+					t.Fatalf("trial %d: breakpoint %d exact %v %s %v", trial, i, ex.Breakpoints[i], other.name, fl.Breakpoints[i])
+				}
 			}
 		}
 		// Values agree with direct evaluation.
@@ -283,12 +288,15 @@ func TestSliceExactAgainstFloat(t *testing.T) {
 }
 
 func TestLineNetExact(t *testing.T) {
-	// LineNet must be exact: compare with EvalRat of the original net at
+	// lineNet must be exact: compare with EvalRat of the original net at
 	// rational points on the line.
 	rng := &rngT{s: 3}
 	n := randomNet(rng, 3, 4, 3, 2)
 	x0, d := []float64{0.5, -0.25, 1}, []float64{1, 0.125, -2}
-	ln := LineNet(n, 1, x0, d)
+	ln, err := lineNet(n, 1, x0, d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ts := range []string{"0", "1/3", "-7/5", "2"} {
 		tr, _ := new(big.Rat).SetString(ts)
 		p := make([]*big.Rat, 3)
@@ -302,8 +310,8 @@ func TestLineNetExact(t *testing.T) {
 	}
 	// A net with one layer: the line and output layer coincide.
 	one := relu.MustFromFloats([][][]float64{{{1, 2}, {3, 4}}}, [][]float64{{1, 0}})
-	if got := LineNet(one, 1, []float64{1, 1}, []float64{1, 0}).Eval([]float64{2}); got[0] != 3*3+4 {
-		t.Errorf("affine line net: %v", got)
+	if ln, err := lineNet(one, 1, []float64{1, 1}, []float64{1, 0}); err != nil || ln.Eval([]float64{2})[0] != 3*3+4 {
+		t.Errorf("affine line net: %v", err)
 	}
 }
 
@@ -321,6 +329,12 @@ func TestSliceAPI(t *testing.T) {
 	// Domain inside one piece: no breakpoints, one piece.
 	if code, _ := call(t, "GET", ts.URL+"/api/slice1d?net="+id+"&domain=1:2", "", nil, &sl); code != 200 || sl.Pieces != 1 || len(sl.Breakpoints) != 0 {
 		t.Errorf("one piece: %+v", sl)
+	}
+	// The fast engine gives the same answer.
+	var fast Slice1D
+	if code, _ := call(t, "GET", ts.URL+"/api/slice1d?net="+id+"&domain=-1:2&exact=0", "", nil, &fast); code != 200 ||
+		fmt.Sprint(fast.Breakpoints, fast.Pieces) != "[0 0.5] 3" || fast.Exact {
+		t.Errorf("fast slice = %+v", fast)
 	}
 	// Breakpoint exactly at the domain end is not interior.
 	if call(t, "GET", ts.URL+"/api/slice1d?net="+id+"&domain=0:0.5", "", nil, &sl); sl.Pieces != 1 {
@@ -699,7 +713,11 @@ func TestLineNetIdentity(t *testing.T) {
 	n, _ := relu.Decode(strings.NewReader(zigzagJSON))
 	a, b := big.NewRat(-1, 1), big.NewRat(2, 1)
 	f1, _ := pwl.FromNetRatOn(context.Background(), n, a, b)
-	f2, _ := pwl.FromNetRatOn(context.Background(), LineNet(n, 0, []float64{0}, []float64{1}), a, b)
+	ln, err := lineNet(n, 0, []float64{0}, []float64{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, _ := pwl.FromNetRatOn(context.Background(), ln, a, b)
 	if !f1.Simplify().Equal(f2.Simplify()) {
 		t.Error("line net along the axis differs from the net")
 	}

@@ -163,6 +163,7 @@ func (s *Server) handleTrain(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.pruneJobs()
 	s.nextJb++
 	ctx, cancel := context.WithCancel(s.baseCtx)
 	j := &job{id: "t" + strconv.Itoa(s.nextJb), cancel: cancel, changed: make(chan struct{}),
@@ -174,6 +175,26 @@ func (s *Server) handleTrain(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 	st, _ := j.status()
 	writeOK(w, st)
+}
+
+// maxJobs is how many finished training jobs the server remembers.
+const maxJobs = 16
+
+// pruneJobs forgets the oldest finished jobs beyond maxJobs. s.mu is held.
+func (s *Server) pruneJobs() {
+	for len(s.jobs) >= maxJobs {
+		oldest := ""
+		var t time.Time
+		for id, j := range s.jobs {
+			if st, _ := j.status(); st.State != "running" && (oldest == "" || j.started.Before(t)) {
+				oldest, t = id, j.started
+			}
+		}
+		if oldest == "" {
+			return
+		}
+		delete(s.jobs, oldest)
+	}
 }
 
 func (s *Server) runJob(ctx context.Context, j *job, req TrainRequest, name string) {

@@ -213,9 +213,9 @@ func (z *Zonotope) Vertices(ctx context.Context) ([]Vertex, error) {
 			}
 		}
 	}
-	vecs := make([][]*big.Rat, len(idx))
+	vecs := make([][]*big.Int, len(idx))
 	for i, j := range idx {
-		vecs[i] = z.Gens[j]
+		vecs[i] = toPrimitive(z.Gens[j])
 	}
 	topes, err := regions(ctx, vecs, z.N)
 	if err != nil {
@@ -223,7 +223,10 @@ func (z *Zonotope) Vertices(ctx context.Context) ([]Vertex, error) {
 	}
 	out := make([]Vertex, len(topes))
 	for t, tp := range topes {
-		v := Vertex{Signs: make([]int8, z.M()), Point: make([]*big.Rat, z.N), Normal: tp.w}
+		v := Vertex{Signs: make([]int8, z.M()), Point: make([]*big.Rat, z.N), Normal: make([]*big.Rat, z.N)}
+		for i, x := range tp.w {
+			v.Normal[i] = new(big.Rat).SetInt(x)
+		}
 		for i := range v.Point {
 			v.Point[i] = new(big.Rat)
 		}
@@ -248,23 +251,37 @@ type Vertex struct {
 	Normal []*big.Rat // r with sgn⟨r, b^i⟩ = ε_i for every nonzero b^i
 }
 
-// tope is a region of a central arrangement: its sign vector and an interior
-// point.
+// tope is a region of a central arrangement: its sign vector and an
+// interior point with integer coordinates.
 type tope struct {
 	s []int8
-	w []*big.Rat
+	w []*big.Int
+}
+
+// intDot returns ⟨a, b⟩ into dst.
+func intDot(dst *big.Int, a, b []*big.Int, t *big.Int) *big.Int {
+	dst.SetInt64(0)
+	for i := range a {
+		if a[i].Sign() == 0 || b[i].Sign() == 0 {
+			continue
+		}
+		dst.Add(dst, t.Mul(a[i], b[i]))
+	}
+	return dst
 }
 
 // regions enumerates the regions of the central arrangement {⟨r, v⟩ = 0 : v ∈
-// vecs} in R^n by deletion–restriction. All vecs are nonzero.
-func regions(ctx context.Context, vecs [][]*big.Rat, n int) ([]tope, error) {
+// vecs} in R^n by deletion–restriction. All vecs are nonzero integer vectors;
+// every scaling done below is by a nonzero integer, so hyperplanes and signs
+// are preserved and the arithmetic stays in (small) integers.
+func regions(ctx context.Context, vecs [][]*big.Int, n int) ([]tope, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if len(vecs) == 0 {
-		w := make([]*big.Rat, n)
+		w := make([]*big.Int, n)
 		for i := range w {
-			w[i] = new(big.Rat)
+			w[i] = new(big.Int)
 		}
 		return []tope{{s: nil, w: w}}, nil
 	}
@@ -277,18 +294,18 @@ func regions(ctx context.Context, vecs [][]*big.Rat, n int) ([]tope, error) {
 	// A hyperplane equal to an earlier one cuts nothing: its sign on every
 	// region is fixed by the earlier one.
 	for j := 0; j < last; j++ {
-		if ratio := parallel(vecs[j], b); ratio != 0 {
+		if ratio := parallelInt(vecs[j], b); ratio != 0 {
 			for t := range prev {
 				prev[t].s = append(prev[t].s, prev[t].s[j]*ratio)
 			}
 			return prev, nil
 		}
 	}
-	// Restrict A′ to H = b^⊥ with an exact basis U (n × (n−1)).
-	u := nullBasis(b, n)
-	restricted := make([][]*big.Rat, last)
+	// Restrict A′ to H = b^⊥ with an integer basis U (n × (n−1)).
+	u := nullBasisInt(b, n)
+	restricted := make([][]*big.Int, last)
 	for j := 0; j < last; j++ {
-		restricted[j] = mulT(u, vecs[j], n)
+		restricted[j] = primitiveInt(mulTInt(u, vecs[j], n))
 	}
 	cut, err := regions(ctx, restricted, n-1)
 	if err != nil {
@@ -296,63 +313,90 @@ func regions(ctx context.Context, vecs [][]*big.Rat, n int) ([]tope, error) {
 	}
 	isCut := make(map[string]bool, len(cut))
 	out := make([]tope, 0, len(prev)+len(cut))
-	var d, db, t, tmp big.Rat
+	var d, db, q, r, tmp big.Int
 	for _, c := range cut {
 		// p = U·y lies on H and in the region c.s of A′.
-		p := make([]*big.Rat, n)
+		p := make([]*big.Int, n)
 		for i := range p {
-			p[i] = new(big.Rat)
+			p[i] = new(big.Int)
 			for j := range c.w {
 				p[i].Add(p[i], tmp.Mul(u[i][j], c.w[j]))
 			}
 		}
 		isCut[key(c.s)] = true
-		// step t = ½ min_j |⟨p, b_j⟩| / |⟨b, b_j⟩| keeps all signs of A′; with
-		// no bound, t = 1.
-		t.SetInt64(-1)
+		// w = K·p ± b with K > max_j |⟨b, b_j⟩|/|⟨p, b_j⟩| keeps every sign of
+		// A′ (K|⟨p,b_j⟩| > |⟨b,b_j⟩|) and gives ⟨w, b⟩ = ±|b|².
+		K := big.NewInt(1)
 		for j := 0; j < last; j++ {
-			dot(&db, b, vecs[j])
+			intDot(&db, b, vecs[j], &tmp)
 			if db.Sign() == 0 {
 				continue
 			}
-			dot(&d, p, vecs[j])
-			d.Abs(&d)
-			d.Quo(&d, db.Abs(&db))
-			if t.Sign() < 0 || d.Cmp(&t) < 0 {
-				t.Set(&d)
+			intDot(&d, p, vecs[j], &tmp)
+			q.QuoRem(r.Abs(&db), d.Abs(&d), &tmp)
+			q.Add(&q, big.NewInt(1))
+			if q.Cmp(K) > 0 {
+				K.Set(&q)
 			}
 		}
-		if t.Sign() < 0 {
-			t.SetInt64(1)
-		} else {
-			t.Quo(&t, big.NewRat(2, 1))
-		}
-		// w = p ± t·b: ⟨w, b⟩ = ±t|b|² has sign ±, and every other sign
-		// of A′ is kept since t|⟨b, b_j⟩| < |⟨p, b_j⟩|.
 		for _, sg := range []int8{-1, 1} {
-			w := make([]*big.Rat, n)
+			w := make([]*big.Int, n)
 			for i := range w {
-				w[i] = new(big.Rat).Mul(&t, b[i])
+				w[i] = new(big.Int).Mul(K, p[i])
 				if sg < 0 {
-					w[i].Neg(w[i])
+					w[i].Sub(w[i], b[i])
+				} else {
+					w[i].Add(w[i], b[i])
 				}
-				w[i].Add(w[i], p[i])
 			}
 			s := append(append(make([]int8, 0, last+1), c.s...), sg)
-			out = append(out, tope{s: s, w: w})
+			out = append(out, tope{s: s, w: primitiveInt(w)})
 		}
 	}
 	for _, pr := range prev {
 		if isCut[key(pr.s)] {
 			continue
 		}
-		dot(&d, pr.w, b)
+		intDot(&d, pr.w, b, &tmp)
 		if d.Sign() == 0 {
 			return nil, fmt.Errorf("zonotope: internal error: uncut region meets the new hyperplane")
 		}
 		out = append(out, tope{s: append(pr.s, int8(d.Sign())), w: pr.w})
 	}
 	return out, nil
+}
+
+// toPrimitive scales a nonzero rational vector by a positive rational to the
+// primitive integer vector on its ray (lcm of denominators, then gcd of
+// numerators): signs of inner products are unchanged.
+func toPrimitive(v []*big.Rat) []*big.Int {
+	l := big.NewInt(1)
+	var g, t big.Int
+	for _, x := range v {
+		d := x.Denom()
+		g.GCD(nil, nil, l, d)
+		l.Mul(l, t.Quo(d, &g))
+	}
+	out := make([]*big.Int, len(v))
+	for i, x := range v {
+		out[i] = new(big.Int).Mul(x.Num(), new(big.Int).Quo(l, x.Denom()))
+	}
+	return primitiveInt(out)
+}
+
+// primitiveInt divides v by the gcd of its entries (v is returned when 0).
+func primitiveInt(v []*big.Int) []*big.Int {
+	var g, t big.Int
+	for _, x := range v {
+		g.GCD(nil, nil, &g, t.Abs(x))
+	}
+	if g.Sign() == 0 || g.Cmp(big.NewInt(1)) == 0 {
+		return v
+	}
+	for _, x := range v {
+		x.Quo(x, &g)
+	}
+	return v
 }
 
 func key(s []int8) string {
@@ -363,41 +407,44 @@ func key(s []int8) string {
 	return string(b)
 }
 
-// parallel returns +1 or −1 when b = λa with λ > 0 or λ < 0, and 0 when a and
-// b are not parallel. Both are nonzero.
-func parallel(a, b []*big.Rat) int8 {
-	var lam *big.Rat
-	var t big.Rat
+// parallelInt returns +1 or −1 when b = λa with λ > 0 or λ < 0, and 0 when a
+// and b are not parallel. Both are nonzero: they are parallel iff every
+// 2×2 minor a_i b_j − a_j b_i vanishes.
+func parallelInt(a, b []*big.Int) int8 {
+	var x, y big.Int
+	p := -1
 	for i := range a {
-		if (a[i].Sign() == 0) != (b[i].Sign() == 0) {
-			return 0
+		if a[i].Sign() != 0 {
+			p = i
+			break
 		}
-		if a[i].Sign() == 0 {
-			continue
-		}
-		t.Quo(b[i], a[i])
-		if lam == nil {
-			lam = new(big.Rat).Set(&t)
-		} else if lam.Cmp(&t) != 0 {
+	}
+	for i := range a {
+		x.Mul(a[p], b[i])
+		y.Mul(a[i], b[p])
+		if x.Cmp(&y) != 0 {
 			return 0
 		}
 	}
-	return int8(lam.Sign())
+	return int8(a[p].Sign() * b[p].Sign())
 }
 
-// nullBasis returns an exact basis of b^⊥ as the columns of an n×(n−1)
-// matrix: with p the index of a nonzero entry of b, the columns are
-// e_j − (b_j/b_p)·e_p for j ≠ p.
-func nullBasis(b []*big.Rat, n int) [][]*big.Rat {
+// parallel is parallelInt for rational vectors.
+func parallel(a, b []*big.Rat) int8 { return parallelInt(toPrimitive(a), toPrimitive(b)) }
+
+// nullBasisInt returns an integer basis of b^⊥ as the columns of an
+// n×(n−1) matrix: with p the index of a nonzero entry of b, the columns are
+// b_p·e_j − b_j·e_p for j ≠ p.
+func nullBasisInt(b []*big.Int, n int) [][]*big.Int {
 	p := 0
 	for b[p].Sign() == 0 {
 		p++
 	}
-	u := make([][]*big.Rat, n)
+	u := make([][]*big.Int, n)
 	for i := range u {
-		u[i] = make([]*big.Rat, n-1)
+		u[i] = make([]*big.Int, n-1)
 		for j := range u[i] {
-			u[i][j] = new(big.Rat)
+			u[i][j] = new(big.Int)
 		}
 	}
 	col := 0
@@ -405,20 +452,19 @@ func nullBasis(b []*big.Rat, n int) [][]*big.Rat {
 		if j == p {
 			continue
 		}
-		u[j][col].SetInt64(1)
-		u[p][col].Quo(b[j], b[p])
-		u[p][col].Neg(u[p][col])
+		u[j][col].Set(b[p])
+		u[p][col].Neg(b[j])
 		col++
 	}
 	return u
 }
 
-// mulT returns Uᵀv (length n−1).
-func mulT(u [][]*big.Rat, v []*big.Rat, n int) []*big.Rat {
-	out := make([]*big.Rat, n-1)
-	var t big.Rat
+// mulTInt returns Uᵀv (length n−1).
+func mulTInt(u [][]*big.Int, v []*big.Int, n int) []*big.Int {
+	out := make([]*big.Int, n-1)
+	var t big.Int
 	for j := range out {
-		out[j] = new(big.Rat)
+		out[j] = new(big.Int)
 		for i := 0; i < n; i++ {
 			if u[i][j].Sign() == 0 || v[i].Sign() == 0 {
 				continue

@@ -74,9 +74,12 @@ func runDemo(e *env, k int) error {
 		how = "exact fallback"
 	}
 	fmt.Fprintf(w, "2. Its exact piecewise linear function (%s):\n", how)
-	fmt.Fprintf(w, "   %d pieces on R (%d breakpoints); Lemma D.5 bound 2^(k-1)(w1+1)w2...wk = %s\n",
-		f.NumPieces(), f.NumPieces()-1, pwl.LemmaD5(net.HiddenWidths()))
+	fmt.Fprintf(w, "   %d pieces on R (%d breakpoints, first at %v); Lemma D.5 bound 2^(k-1)(w1+1)w2...wk = %s\n",
+		info.Pieces, info.Pieces-1, f.X[0], pwl.LemmaD5(net.HiddenWidths()))
 	fmt.Fprintf(w, "   the exact rational engine agrees: %d pieces\n", r.NumPieces())
+	if r.NumPieces() != info.Pieces {
+		return fmt.Errorf("internal error: float and exact engines disagree")
+	}
 	bp := r.Breakpoints()
 	fmt.Fprintf(w, "   breakpoints:")
 	for i, x := range bp {

@@ -140,6 +140,7 @@ func (p *paperRun) all() {
 		{"zigzag nets", p.zigzagNets},
 		{"composition grid", p.compositionGrid},
 		{"mixed widths", p.mixedWidths},
+		{"appendix gadgets", p.appendixGadgets},
 		{"float vs exact", p.floatVersusExact},
 		{"depth separation", p.depthSeparation},
 		{"corollary 3.4", p.corollary34},
@@ -229,6 +230,75 @@ func (p *paperRun) zigzagNets() {
 		}
 		p.add(claim, params, predicted, measured, ok, "pwl exact")
 	}
+}
+
+// appendixGadgets: Corollary A.1 on every h_a (spec §5 item 5), the max
+// gadget of Lemma D.3 (item 6) and the composition of Lemma D.1 that builds H.
+func (p *paperRun) appendixGadgets() {
+	for _, a := range []string{"1/2", "1/3,1/2", "1/5,2/5,3/5", "1/7,2/7,1/2,5/6", "1/3,2/3"} {
+		z, _ := hard.NewZigzag(big.NewRat(1, 1), ratsOf(strings.Split(a, ",")...))
+		f, err := p.measure1D(z.Net())
+		if err != nil {
+			p.fail("Cor A.1", a, "", err)
+			continue
+		}
+		twin, rep, err := pwl.ShallowNet(f, false)
+		if err != nil {
+			p.fail("Cor A.1", a, "", err)
+			continue
+		}
+		g, err := p.measure1D(twin)
+		if err != nil {
+			p.fail("Cor A.1", a, "", err)
+			continue
+		}
+		w := z.Teeth()
+		p.add("Cor A.1: h_a (w+1 pieces, left slope 0) needs exactly w units", "a=("+a+")",
+			fmt.Sprintf("%d pieces, %d units, no output bias", w+1, w),
+			fmt.Sprintf("%d pieces, %d units (minimal %v), output bias %v, equal %v", f.NumPieces(), rep.Units, rep.Minimal, twin.HasOutputBias(), g.Equal(f)),
+			f.NumPieces() == w+1 && rep.Units == w && !twin.HasOutputBias() && g.Equal(f), "pwl shallow")
+	}
+	gad := relu.MaxTree(2, 1, relu.Gadget4)
+	v := gad.EvalRat(ratsOf("3", "-2"))[0]
+	p.add("Lemma D.3 max gadget ½σ(u+v)−½σ(−u−v)+½σ(u−v)+½σ(v−u)", "max(3, −2)", "3; 4 units, 1 hidden layer",
+		fmt.Sprintf("%s; %d units, %d hidden layer", v.RatString(), gad.Size(), gad.Depth()-1), v.Cmp(big.NewRat(3, 1)) == 0 && gad.Size() == 4 && gad.Depth() == 2, "relu exact")
+	for n := 1; n <= 7; n++ {
+		t := relu.MaxTree(n+1, 1, relu.Gadget4)
+		want := int(math.Ceil(math.Log2(float64(n + 1))))
+		ok := t.Depth()-1 == want
+		// exact max at random rational points
+		for i := 0; i < 20 && ok; i++ {
+			x := make([]*big.Rat, n+1)
+			best := (*big.Rat)(nil)
+			for j := range x {
+				x[j] = big.NewRat(int64(p.rng.IntN(2001)-1000), int64(1+p.rng.IntN(50)))
+				if best == nil || x[j].Cmp(best) > 0 {
+					best = x[j]
+				}
+			}
+			ok = t.EvalRat(x)[0].Cmp(best) == 0
+		}
+		p.add("Lemma D.3: max of n+1 values in ⌈log₂(n+1)⌉ hidden layers", fmt.Sprintf("n=%d", n), fmt.Sprintf("%d layers, exact max", want),
+			fmt.Sprintf("%d layers, size %d", t.Depth()-1, t.Size()), ok, "relu exact")
+	}
+	l, _ := hard.ParseLayers("1/4,3/5;2/5;1/3,2/3")
+	h, _ := hard.NewComposition(big.NewRat(1, 1), l)
+	inner, _ := hard.NewComposition(big.NewRat(1, 1), l[:1])
+	outer, _ := hard.NewComposition(big.NewRat(1, 1), l[1:])
+	c, err := relu.Compose(outer.Net(), inner.Net())
+	if err != nil {
+		p.fail("Lemma D.1", "", "", err)
+		return
+	}
+	f1, err1 := p.measure1D(c)
+	f2, err2 := p.measure1D(h.Net())
+	if err1 != nil || err2 != nil {
+		p.fail("Lemma D.1", "", "", fmt.Errorf("%v %v", err1, err2))
+		return
+	}
+	p.add("Lemma D.1: composition adds depths and sizes", "h_{a^3}∘h_{a^2} after h_{a^1}, a = 1/4,3/5;2/5;1/3,2/3",
+		"depth 4, size 3+5 = 8, same function as H", fmt.Sprintf("depth %d, size %d, equal %v", c.Depth(), c.Size(), f1.Equal(f2)),
+		c.Depth() == 4 && c.Size() == 8 && f1.Equal(f2), "relu + pwl exact")
 }
 
 // member builds one member of the hard family for the grid.

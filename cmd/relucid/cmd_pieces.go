@@ -57,7 +57,8 @@ A and B may be rationals ("1/3").
 breakpoints and values pieces-1.
 
 example:
-  relucid pieces testdata/zigzag.json --domain 0:1
+  echo '{"layers": [{"weight": [[1], [1]], "bias": [0, -0.5]}, {"weight": [[2, -4]]}]}' > zigzag.json
+  relucid pieces zigzag.json --domain 0:1
   relucid pieces net2d.json --through 0,0 --dir 1,1 --json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
 			domain := fs.String("domain", "", "examine only `A:B` (A < B)")
@@ -112,7 +113,7 @@ example:
 						return fmt.Errorf("%s: %w", args[0], err)
 					}
 					out.Exact, out.Fallback = info.Exact, info.Fallback
-					fillFloat(&out, f)
+					fillFloat(&out, f, info.Pieces)
 				}
 				if *asJSON {
 					return writeJSON(e.stdout, out)
@@ -200,19 +201,16 @@ func restrictNet(net *relu.Net, name, through, dir string, output int) (*relu.Ne
 	return net, nil
 }
 
-func fillFloat(out *piecesJSON, f *pwl.Func) {
-	bp := f.Breakpoints()
-	out.Pieces = len(bp) + 1
-	out.Breakpoints = make([]float64, len(bp))
-	out.Values = make([]float64, len(bp))
-	copy(out.Breakpoints, bp)
-	if len(bp) > 0 {
-		copy(out.Values, f.Y) // f is simplified: its knots are the breakpoints
+// fillFloat fills out from an extracted function, whose knots are exactly
+// its certified breakpoints (a single anchor knot when pieces == 1).
+func fillFloat(out *piecesJSON, f *pwl.Func, pieces int) {
+	out.Pieces = pieces
+	if pieces == 1 {
+		out.Breakpoints, out.Values, out.Slopes = []float64{}, []float64{}, []float64{f.SL}
+		return
 	}
+	out.Breakpoints, out.Values = f.X, f.Y
 	out.Slopes = f.Slopes()
-	if len(bp) == 0 {
-		out.Slopes = []float64{f.SL}
-	}
 }
 
 func fillExact(out *piecesJSON, r *pwl.Rat) {

@@ -75,6 +75,9 @@ Example:
 				if err != nil {
 					return err
 				}
+				if (*svg != "" || *png != "") && *stream {
+					return usagef("--svg/--png need the whole complex; they cannot be combined with --stream")
+				}
 				if (*svg != "" || *png != "") && dom.Dim() != 2 {
 					return usagef("--svg/--png need a 2-D domain (a 2-D box or a --slice), got dimension %d", dom.Dim())
 				}
@@ -242,19 +245,25 @@ func readPolytope(path string) (region.Domain, error) {
 	if err != nil {
 		return region.Domain{}, err
 	}
+	d, err := parsePolytope(data)
+	if err != nil {
+		return d, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+// parsePolytope decodes {"A": [[...]], "b": [...]}; entries are JSON numbers
+// or strings holding exact rationals.
+func parsePolytope(data []byte) (region.Domain, error) {
 	var raw struct {
 		A [][]json.RawMessage `json:"A"`
 		B []json.RawMessage   `json:"b"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
-		return region.Domain{}, fmt.Errorf("%s: not a polytope file {\"A\": [[...]], \"b\": [...]}: %v", path, err)
+		return region.Domain{}, fmt.Errorf("not a polytope file {\"A\": [[...]], \"b\": [...]}: %v", err)
 	}
-	d, err := polytopeFromRaw(raw.A, raw.B)
-	if err != nil {
-		return d, fmt.Errorf("%s: %w", path, err)
-	}
-	return d, nil
+	return polytopeFromRaw(raw.A, raw.B)
 }
 
 func polytopeFromRaw(A [][]json.RawMessage, b []json.RawMessage) (region.Domain, error) {
@@ -291,13 +300,14 @@ type regionsJSON struct {
 	MapsPerOut    []int           `json:"affine_maps_per_output"`
 	Partial       bool            `json:"partial"`
 	Exact         bool            `json:"exact"`
+	NearZero      int64           `json:"near_zero_decisions"`
 	Seconds       float64         `json:"seconds"`
 	RegionsPerSec float64         `json:"regions_per_second"`
 }
 
 func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
 	s := regionsJSON{Regions: cx.Joint.Regions, Pieces: cx.Joint.Pieces, AffineMaps: cx.Joint.AffineMaps,
-		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact,
+		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact, NearZero: cx.Stats.NearZero,
 		Seconds: el.Seconds()}
 	for _, c := range cx.Counts {
 		s.PiecesPerOut = append(s.PiecesPerOut, c.Pieces)
@@ -322,7 +332,10 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 			fmt.Fprintf(w, "output %d:    %d pieces, %d affine maps\n", o, c.Pieces, c.AffineMaps)
 		}
 	}
-	mode := "float64 with exact fallback tolerance"
+	mode := "float64, every sign decision well separated from zero"
+	if cx.Stats.NearZero > 0 {
+		mode = fmt.Sprintf("float64, %d sign decisions within the tolerance (taken as 0); --exact certifies", cx.Stats.NearZero)
+	}
 	if cx.Exact {
 		mode = "exact (every region and merge certified in rationals)"
 	}

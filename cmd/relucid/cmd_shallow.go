@@ -48,7 +48,7 @@ proven minimal, and verifies the result by comparing the exact PWL forms of
 input and output.
 
 example:
-  relucid shallow testdata/sawtooth3.json -o twin.json
+  relucid shallow deep.json -o twin.json
   echo '{"breakpoints":[-1,0,2],"values":[0,2,0],"slope_left":1,"slope_right":3}' > f.json
   relucid shallow f.json -o f_net.json --json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {

@@ -43,22 +43,32 @@ func loadData(path string) (X [][]float64, Y []float64, sum string, err error) {
 	if err != nil {
 		return nil, nil, "", err
 	}
-	rows, _, err := csvio.Read(bytes.NewReader(raw))
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, nil, "", fmt.Errorf("%s: no data rows", path)
-	}
-	if len(rows[0]) < 2 {
-		return nil, nil, "", fmt.Errorf("%s: need at least 2 columns (inputs, then the target), found %d", path, len(rows[0]))
-	}
-	for _, r := range rows {
-		X = append(X, r[:len(r)-1])
-		Y = append(Y, r[len(r)-1])
+	if X, Y, err = parseData(path, raw); err != nil {
+		return nil, nil, "", err
 	}
 	h := sha256.Sum256(raw)
 	return X, Y, hex.EncodeToString(h[:]), nil
+}
+
+// parseData parses the contents of a training CSV named name: every row
+// has the same number (≥ 2) of finite numbers, inputs first, target last.
+// Errors name the file.
+func parseData(name string, raw []byte) (X [][]float64, Y []float64, err error) {
+	rows, _, err := csvio.Read(bytes.NewReader(raw))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, fmt.Errorf("%s: no data rows", name)
+	}
+	if len(rows[0]) < 2 {
+		return nil, nil, fmt.Errorf("%s: need at least 2 columns (inputs, then the target), found %d", name, len(rows[0]))
+	}
+	for _, r := range rows {
+		X = append(X, r[:len(r)-1:len(r)-1])
+		Y = append(Y, r[len(r)-1])
+	}
+	return X, Y, nil
 }
 
 // parseShard parses "i/N".
@@ -126,7 +136,8 @@ and logistic need targets -1 or +1.
 --weight-decay λ penalises R(f) = Σ_i a_i²·(‖a^i‖² + b_i²), the squared norm of
 the hidden weights after rescaling every output weight to ±1 (invariant
 under that rescaling); "objective" is then loss + λ·R, "loss" the data
-loss alone. Not available for absolute and hinge loss.
+loss alone. Every loss supports it (absolute and hinge: each program
+becomes a QP in epigraph form).
 
 The JSON output (--json, or --cert FILE) is a certificate: objective
 (recomputed from the returned net), certified, lower_bound, the number of

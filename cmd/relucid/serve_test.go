@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relucid/relucid/onnx"
+	"github.com/relucid/relucid/relu"
 )
 
 func TestServeRefusesRemoteAndBadFlags(t *testing.T) {
@@ -88,5 +91,33 @@ func TestServeRunsAndStops(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("serve did not stop after cancel")
+	}
+}
+
+func TestServeDecodeNamed(t *testing.T) {
+	n, err := relu.Decode(strings.NewReader(zigzagJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := onnx.Marshal(n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"m.onnx", "M.ONNX"} {
+		got, err := decodeNamed(name, bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, x := range []float64{-1, 0.25, 0.5, 3} {
+			if a, b := got.Eval([]float64{x})[0], n.Eval([]float64{x})[0]; a != b {
+				t.Errorf("%s: f(%v) = %v, want %v", name, x, a, b)
+			}
+		}
+	}
+	if _, err := decodeNamed("m.json", bytes.NewReader(data)); err == nil || !strings.Contains(err.Error(), "malformed network JSON") {
+		t.Errorf("ONNX bytes named .json: %v", err)
+	}
+	if _, err := decodeNamed("m.onnx", strings.NewReader(zigzagJSON)); err == nil {
+		t.Error("JSON named .onnx decoded")
 	}
 }

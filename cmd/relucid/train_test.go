@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/relucid/relucid/erm"
 )
 
 func runTrain(t *testing.T, args ...string) (int, string, string) {
@@ -164,4 +166,49 @@ func bigCSV(n int) string {
 		b.WriteString(jsonNum(float64(i)*0.37) + "," + jsonNum(float64(i%7)) + "\n")
 	}
 	return b.String()
+}
+
+// FuzzParseData feeds arbitrary bytes to the DATA.csv reader of train: it
+// must not panic, errors must name the file, and accepted data must make a
+// valid erm.Problem whose dichotomy count (small cases) is between 2 and
+// Cover's general-position count.
+func FuzzParseData(f *testing.F) {
+	for _, s := range []string{
+		"x,y\n-1,1\n0,0\n1,1\n",
+		"1,2,3\n4,5,6\n",
+		"0,0,1\n0,0,-1\n0,0,1\n",
+		"a,b\n",
+		"1,2\n3\n",
+		"1,NaN\n",
+		"1,Inf\n",
+		"1e308,1e308\n-1e308,5\n",
+		"1\n2\n",
+		"",
+		"\"1\",\"2\"\n",
+		"x,y\n0x1p-1074,1\n5e-324,-1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		X, Y, err := parseData("DATA.csv", raw)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "DATA.csv: ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		p := erm.Problem{X: X, Y: Y, Width: 1, Loss: erm.Squared}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("accepted data is not a valid problem: %v", err)
+		}
+		if n := len(X[0]); len(X) <= 8 && n <= 3 {
+			fam, err := erm.Dichotomies(context.Background(), X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := erm.CoverCount(len(X), n).Int64(); len(fam) < 2 || int64(len(fam)) > c {
+				t.Fatalf("%d dichotomies of %d points in R^%d (Cover %d)", len(fam), len(X), n, c)
+			}
+		}
+	})
 }

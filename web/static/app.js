@@ -134,6 +134,7 @@ async function fetchSlice(netID, q) {
 // hover on the breakpoints to info.
 function plotSlice(svg, sl, info, data) {
   clear(svg);
+  if (info) info.textContent = sl.breakpoints.length ? "Hover a breakpoint to see its value and slopes." : "";
   let ylo = Math.min(...sl.knot_values), yhi = Math.max(...sl.knot_values);
   if (data) for (const [x, y] of data) { ylo = Math.min(ylo, y); yhi = Math.max(yhi, y); }
   const { X, Y } = frame(svg, sl.lo, sl.hi, ylo, yhi);
@@ -195,6 +196,7 @@ function regionCountText(rm) {
 // plotRegions draws a region map into svg (a square viewBox) with hover.
 function plotRegions(svg, rm, info) {
   clear(svg);
+  info.textContent = "Hover a region to see its activation pattern and affine map.";
   const vb = svg.viewBox.baseVal, W = vb.width, H = vb.height;
   const m = { l: 48, r: 10, t: 10, b: 28 };
   const [bx, by] = rm.box;
@@ -302,28 +304,35 @@ async function build() {
     const info = await api("POST", "/api/build", JSON.stringify({ family: f, params }), { "Content-Type": "application/json" });
     if (seq !== buildSeq) return;
     setNet(info);
-    const d = info.view.domain;
-    let text;
-    if (info.inputs === 2) {
-      const rm = await fetchRegions(info.id, { box: d[0] + ":" + d[1] + "," + d[0] + ":" + d[1] });
+    const head = "built " + info.name + ": depth " + info.depth + ", size " + info.size + " · ";
+    // A quick float64 preview first, then the certified answer.
+    for (const exact of ["0", "1"]) {
+      const text = await drawBuilt(info, exact);
       if (seq !== buildSeq) return;
-      $("build-svg").setAttribute("viewBox", "0 0 520 520");
-      $("build-svg").classList.add("square");
-      plotRegions($("build-svg"), rm, $("build-info"));
-      text = regionCountText(rm);
-    } else {
-      const sl = await fetchSlice(info.id, { domain: d[0] + ":" + d[1] });
-      if (seq !== buildSeq) return;
-      $("build-svg").setAttribute("viewBox", "0 0 720 400");
-      $("build-svg").classList.remove("square");
-      plotSlice($("build-svg"), sl, $("build-info"));
-      text = sliceCountText(sl);
+      $("build-counts").textContent = text;
+      setMsg("build-msg", head + (exact === "1" ? "exact counts" : "float64 preview, certifying…"));
     }
-    $("build-counts").textContent = text;
-    setMsg("build-msg", "built " + info.name + ": depth " + info.depth + ", size " + info.size);
   } catch (e) {
     if (seq === buildSeq) setMsg("build-msg", e.message, true);
   }
+}
+
+// drawBuilt draws a built net (region map for R², slice otherwise) and
+// returns its counts text.
+async function drawBuilt(info, exact) {
+  const d = info.view.domain, svg = $("build-svg");
+  if (info.inputs === 2) {
+    const rm = await fetchRegions(info.id, { box: d[0] + ":" + d[1] + "," + d[0] + ":" + d[1], exact });
+    svg.setAttribute("viewBox", "0 0 520 520");
+    svg.classList.add("square");
+    plotRegions(svg, rm, $("build-info"));
+    return regionCountText(rm);
+  }
+  const sl = await fetchSlice(info.id, { domain: d[0] + ":" + d[1], exact });
+  svg.setAttribute("viewBox", "0 0 720 400");
+  svg.classList.remove("square");
+  plotSlice(svg, sl, $("build-info"));
+  return sliceCountText(sl);
 }
 
 // ---------- training ----------
@@ -390,6 +399,7 @@ function onStatus(st) {
     $("train-objective").textContent = "global optimum: objective " + st.objective + " (sum of losses)";
     if (st.net) showTrained(st.net);
   } else {
+    bar.max = 1; bar.value = 0;
     setMsg("train-status", st.state + (st.error && st.error !== st.state ? ": " + st.error : ""), st.state === "failed");
   }
 }

@@ -647,7 +647,7 @@ func goals(ctx context.Context, c config, w, stderr io.Writer) []Row {
 // count against Cover's formula.
 func enumRates(ctx context.Context, c config, w io.Writer) {
 	fmt.Fprintf(w, "| T6 | D | n | dichotomies | Cover's count | equal | time s (median of 5) | dichotomies / s |\n|---|---|---|---|---|---|---|---|\n")
-	for _, in := range []struct{ d, n int }{{50, 2}, {200, 1}, {200, 2}, {400, 2}, {100, 3}, {200, 3}, {50, 4}} {
+	for _, in := range []struct{ d, n int }{{50, 2}, {200, 1}, {200, 2}, {400, 2}, {100, 3}, {50, 4}} {
 		ds := datagen.T6(1, in.d, in.n)
 		var times []float64
 		var count int

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relucid/relucid/region"
+	"github.com/relucid/relucid/relu"
+)
+
+const fig1 = "testdata/regions/fig1left.json"
+
+func TestRegionsJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"box", []string{fig1, "--box", "-3:3,-3:3", "--json"}},
+		{"box exact", []string{fig1, "--box", "-3:3,-3:3", "--json", "--exact"}},
+		{"rational box", []string{fig1, "--box", "-3:3,-9/3:3", "--json"}},
+		{"polytope", []string{fig1, "--polytope", "testdata/regions/square.json", "--json"}},
+		{"slice", []string{fig1, "--slice", "0,0;1,0;0,1", "--box", "-3:3,-3:3", "--json"}},
+		{"flags first", []string{"--json", "--box", "-3:3,-3:3", fig1}},
+		{"slice of a 3-input net", []string{"testdata/regions/net3.json", "--slice", "0,0,10;1,0,0;0,1,0", "--box", "-3:3,-3:3", "--json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", append([]string{"regions"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var got struct {
+				Regions, Pieces int
+				AffineMaps      int  `json:"affine_maps"`
+				Exact           bool `json:"exact"`
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("bad JSON %q: %v", out, err)
+			}
+			if strings.Contains(tc.name, "3-input") {
+				// x3 = 10 fixes units 3 and 4 active: f = σ(x) − σ(y) + 10 − 2(x + y + 9)
+				// on the quadrants of σ(x), σ(y): 4 regions, 4 maps.
+				if got.Regions != 4 || got.Pieces != 4 || got.AffineMaps != 4 {
+					t.Errorf("got %+v, want 4, 4, 4", got)
+				}
+				return
+			}
+			// Figure 1 (left): 20 activation regions, 17 pieces (paper-spec §5 item 9).
+			if got.Regions != 20 || got.Pieces != 17 || got.AffineMaps != 17 {
+				t.Errorf("got %+v, want 20 regions, 17 pieces, 17 maps", got)
+			}
+		})
+	}
+}
+
+func TestRegionsStream(t *testing.T) {
+	code, out, errs := runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--stream", "--exact")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	var lines []map[string]any
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, m)
+	}
+	if len(lines) != 21 {
+		t.Fatalf("%d lines, want 20 regions and a summary", len(lines))
+	}
+	for i, l := range lines[:20] {
+		if int(l["region"].(float64)) != i || l["maps"] == nil || l["pattern"] == nil || l["interior_exact"] == nil {
+			t.Errorf("line %d incomplete: %v", i, l)
+		}
+	}
+	if lines[20]["pieces"].(float64) != 17 {
+		t.Errorf("summary %v", lines[20])
+	}
+}
+
+func TestRegionsMaps(t *testing.T) {
+	dir := t.TempDir()
+	svg, png := filepath.Join(dir, "m.svg"), filepath.Join(dir, "m.png")
+	code, _, errs := runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--svg", svg, "--png", png)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil || !strings.Contains(string(b), "<polygon") {
+		t.Errorf("svg: %v", err)
+	}
+	if b, err := os.ReadFile(png); err != nil || !strings.HasPrefix(string(b), "\x89PNG") {
+		t.Errorf("png: %v", err)
+	}
+}
+
+func TestRegionsMaxRegions(t *testing.T) {
+	code, out, errs := runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--max-regions", "5", "--json")
+	if code == 0 {
+		t.Fatal("exit 0 at the region limit")
+	}
+	if !strings.Contains(errs, "max-regions") || !strings.Contains(errs, "partial") {
+		t.Errorf("stderr %q", errs)
+	}
+	if !strings.Contains(out, `"partial": true`) || !strings.Contains(out, `"regions": 5`) {
+		t.Errorf("stdout %q", out)
+	}
+}
+
+func TestRegionsErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no domain", []string{fig1}, "missing domain"},
+		{"no net", []string{"--box", "0:1,0:1"}, "missing NET"},
+		{"wrong dimension", []string{fig1, "--box", "0:1"}, "1 intervals but the net takes 2"},
+		{"inverted", []string{fig1, "--box", "1:0,0:1"}, "empty or inverted"},
+		{"empty interval", []string{fig1, "--box", "0:1,2:2"}, "empty or inverted"},
+		{"not a number", []string{fig1, "--box", "a:1,0:1"}, "not a number"},
+		{"not an interval", []string{fig1, "--box", "0,1"}, "not A:B"},
+		{"unbounded polytope", []string{fig1, "--polytope", "testdata/regions/halfplane.json"}, "unbounded"},
+		{"empty polytope", []string{fig1, "--polytope", "testdata/regions/empty.json"}, "empty"},
+		{"broken polytope file", []string{fig1, "--polytope", "testdata/regions/broken.json"}, "broken.json"},
+		{"missing polytope file", []string{fig1, "--polytope", filepath.Join(dir, "nope.json")}, "nope.json"},
+		{"zero slice direction", []string{fig1, "--slice", "0,0;0,0;0,1"}, "zero"},
+		{"parallel slice directions", []string{fig1, "--slice", "0,0;1,1;-2,-2"}, "parallel"},
+		{"slice of wrong dimension", []string{fig1, "--slice", "0,0,0;1,0,0;0,1,0"}, "takes 2 inputs"},
+		{"box and polytope", []string{fig1, "--box", "0:1,0:1", "--polytope", "testdata/regions/square.json"}, "exclude"},
+		{"negative limit", []string{fig1, "--box", "0:1,0:1", "--max-regions", "-1"}, "non-negative"},
+		{"svg in 3-D", []string{"testdata/regions/net3.json", "--box", "0:1,0:1,0:1", "--svg", filepath.Join(dir, "x.svg")}, "2-D domain"},
+		{"svg and stream", []string{fig1, "--box", "0:1,0:1", "--stream", "--svg", filepath.Join(dir, "x.svg")}, "--stream"},
+		{"missing net", []string{filepath.Join(dir, "none.json"), "--box", "0:1,0:1"}, "none.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", append([]string{"regions"}, tc.args...)...)
+			if code == 0 {
+				t.Fatalf("exit 0, stdout %q", out)
+			}
+			if !strings.Contains(errs, tc.want) {
+				t.Errorf("stderr %q does not mention %q", errs, tc.want)
+			}
+			if strings.Contains(errs, "goroutine") {
+				t.Errorf("panic trace: %s", errs)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.svg")); err == nil {
+		t.Error("output file written on error")
+	}
+}
+
+// FuzzParseBox: parseBox never panics, and what it accepts is a valid box.
+func FuzzParseBox(f *testing.F) {
+	for _, s := range []string{"-1:1,-1:1", "0:1", "1/3:2/3,-1e3:1e3", ":", "1:0", "a:b", "1:2:3", ",", "0:1,,0:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lo, hi, err := parseBox(s)
+		if err != nil {
+			return
+		}
+		if _, err := region.BoxRat(lo, hi); err != nil {
+			t.Fatalf("parseBox accepted %q but BoxRat rejects it: %v", s, err)
+		}
+	})
+}
+
+// FuzzPolytope: polytope files never panic the parser or the enumeration.
+func FuzzPolytope(f *testing.F) {
+	for _, s := range []string{
+		`{"A": [[1, 0], [-1, 0], [0, 1], [0, -1]], "b": [1, 1, 1, 1]}`,
+		`{"A": [[1, 0], [0, 1]], "b": [1, 1]}`,
+		`{"A": [[1, 1], [-1, 0], [0, -1]], "b": ["1/3", 0, 0]}`,
+		`{"A": [[0, 0]], "b": [-1]}`,
+		`{"A": [], "b": []}`,
+		`{"A": [[1]], "b": [1, 2]}`,
+		`{"A": [["x"]], "b": [1]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := parsePolytope(data)
+		if err != nil || d.Dim() > 3 || len(d.A) > 12 {
+			return
+		}
+		w := make([][]float64, 1)
+		w[0] = make([]float64, d.Dim())
+		for i := range w[0] {
+			w[0][i] = float64(i + 1)
+		}
+		net := relu.MustFromFloats([][][]float64{w}, nil)
+		_, _ = region.Enumerate(context.Background(), net, d, region.Options{})
+	})
+}

@@ -1,0 +1,96 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// c1Inputs returns the random CPWL functions of benchmark C1 (benchmarks.md):
+// for n = 1 a 1-D triangulation with q pieces (q−1 interior knots at random
+// rational positions, random rational values); for n ≥ 2 a max–min form with
+// q random affine functions (integer coefficients in [−9, 9]) and q
+// min-terms, term i being {i} plus each other function with probability
+// 1/4 — a CPWL function with at most q distinct pieces.
+func c1Inputs(n, q, count int, seed uint64) []*Input {
+	rng := rand.New(rand.NewPCG(seed, uint64(n*1000+q)))
+	var out []*Input
+	for c := 0; c < count; c++ {
+		if n == 1 {
+			tr := &Triangulation{N: 1}
+			x := int64(0)
+			for i := 0; i <= q; i++ {
+				x += rng.Int64N(5) + 1
+				tr.Vertices = append(tr.Vertices, []*big.Rat{big.NewRat(x, 3)})
+				tr.Values = append(tr.Values, big.NewRat(rng.Int64N(19)-9, rng.Int64N(4)+1))
+				if i > 0 {
+					tr.Simplices = append(tr.Simplices, []int{i - 1, i})
+				}
+			}
+			out = append(out, &Input{Kind: KindTriangulation, Triangulation: tr})
+			continue
+		}
+		l := &Lattice{N: n}
+		for i := 0; i < q; i++ {
+			a := Affine{W: make([]*big.Rat, n), B: big.NewRat(rng.Int64N(19)-9, 1)}
+			for j := range a.W {
+				a.W[j] = big.NewRat(rng.Int64N(19)-9, 1)
+			}
+			l.Affine = append(l.Affine, a)
+		}
+		for i := 0; i < q; i++ {
+			s := []int{i}
+			for j := 0; j < q; j++ {
+				if j != i && rng.IntN(4) == 0 {
+					s = append(s, j)
+				}
+			}
+			l.Sets = append(l.Sets, s)
+		}
+		out = append(out, &Input{Kind: KindLattice, Lattice: l})
+	}
+	return out
+}
+
+// BenchmarkC1 converts random CPWL functions (workload C1). One op is one
+// function; the reported size and hidden layers are means over the 50
+// functions. Inputs beyond the exact reduction's budget are counted in
+// "too_large".
+func BenchmarkC1(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1, 10, 100} {
+		for _, q := range []int{2, 4, 8, 16, 32} {
+			for _, m := range []Method{WangSun, LatticeNet} {
+				if n == 1 && m == LatticeNet {
+					continue
+				}
+				ins := c1Inputs(n, q, 50, 1)
+				b.Run(fmt.Sprintf("n=%d/q=%d/%s", n, q, m), func(b *testing.B) {
+					var size, hidden, tooLarge, done int
+					for i := 0; i < b.N; i++ {
+						in := ins[i%len(ins)]
+						res, err := Convert(ctx, in, Options{Method: m, Budget: 200_000})
+						if errors.Is(err, ErrTooLarge) {
+							tooLarge++
+							continue
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						size += res.Summary.Size
+						hidden += res.Summary.HiddenLayers
+						done++
+					}
+					if done > 0 {
+						b.ReportMetric(float64(size)/float64(done), "size")
+						b.ReportMetric(float64(hidden)/float64(done), "hidden")
+					}
+					b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
+				})
+			}
+		}
+	}
+}
