@@ -3,7 +3,7 @@
 # instances (not part of go test: it needs python3-torch and python3-scipy).
 # Fails if any gradient-descent restart or the HiGHS MILP finds an objective
 # below relucid's certified optimum, if HiGHS does not reach it, or if a
-# script fails. Takes well under a minute.
+# script fails. About a minute on an idle 2-core machine.
 #
 # usage: bench/check_baselines.sh
 set -eu

@@ -348,6 +348,9 @@ func Montufar(n, k, w int) (Result, *big.Int, error) {
 //	J = { 0 ≤ j_l ≤ min(n, n_1 − j_1, …, n_{l−1} − j_{l−1}, n_l) },
 //
 // evaluated exactly by dynamic programming over the running minimum. The
+// statement is restated from memory of Serra et al.'s Theorem 1 (its text
+// was not available to check); it agrees with w_1 + 1 for one layer on R and
+// never exceeds the per-layer product below, which the tests verify. The
 // simpler product Π_l Σ_{j ≤ d_l} C(n_l, j), d_l = min(n, n_1, …, n_l)
 // (Montúfar 2017), is returned in the note.
 func Serra(n int, widths []int) (Result, *big.Int, error) {

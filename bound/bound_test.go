@@ -235,6 +235,18 @@ func TestSerra(t *testing.T) {
 		if err != nil || v.Int64() != brute(c.n, c.ws) {
 			t.Errorf("Serra(%d,%v) = %v, brute %d", c.n, c.ws, v, brute(c.n, c.ws))
 		}
+		prod, d := int64(1), c.n
+		for _, w := range c.ws {
+			d = min(d, w)
+			s := int64(0)
+			for j := 0; j <= d; j++ {
+				s += binom(w, j).Int64()
+			}
+			prod *= s
+		}
+		if v.Int64() > prod {
+			t.Errorf("Serra(%d,%v) = %v exceeds the per-layer product %d", c.n, c.ws, v, prod)
+		}
 	}
 	_, v, _ := Serra(1, []int{7})
 	if v.Int64() != 8 {

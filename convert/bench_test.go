@@ -72,7 +72,7 @@ func BenchmarkC1(b *testing.B) {
 					var size, hidden, tooLarge, done int
 					for i := 0; i < b.N; i++ {
 						in := ins[i%len(ins)]
-						res, err := Convert(ctx, in, Options{Method: m, Budget: 200_000})
+						res, err := Convert(ctx, in, Options{Method: m, Budget: 100_000})
 						if errors.Is(err, ErrTooLarge) {
 							tooLarge++
 							continue

@@ -71,6 +71,9 @@ type Options struct {
 	Samples int
 	// Seed makes the sample points reproducible.
 	Seed uint64
+	// Compare also builds the max–min net of a lattice or triangulation
+	// input to report its depth and size in the summary.
+	Compare bool
 }
 
 // ErrNeedsRegions is returned for nets with n ≥ 2 inputs: their depth
@@ -158,9 +161,11 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			return nil, err
 		}
 		sum.HeHidden = relu.MaxTreeDepth(checked.StarSize()) + 1
-		lat = checked.Lattice()
 		if n == 1 {
 			pwl = checked.PWL1()
+		}
+		if n > 1 || opt.Method == LatticeNet || opt.Compare {
+			lat = checked.Lattice()
 		}
 	case KindNet:
 		if err := in.Net.Validate(); err != nil {
@@ -181,6 +186,8 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	}
 	if lat != nil {
 		sum.Pieces = len(lat.Affine)
+	}
+	if lat != nil && opt.Compare {
 		ln, err := NetFromLattice(lat, opt.Gadget)
 		if err != nil {
 			return nil, err

@@ -150,8 +150,18 @@ func (t *Triangulation) Validate() (*Checked, error) {
 			return nil, fmt.Errorf("not a valid simplicial complex: face %v is shared by %d simplices", f, len(in))
 		}
 	}
-	// No vertex inside (or on) a simplex it is not a corner of.
+	// No vertex inside (or on) a simplex it is not a corner of. In 1-D the
+	// intervals are sorted instead (O(S log S)): each must start where the
+	// previous one ends.
+	if n == 1 {
+		if err := checkIntervals(t); err != nil {
+			return nil, err
+		}
+	}
 	for s, simp := range t.Simplices {
+		if n == 1 {
+			break
+		}
 		for v := range t.Vertices {
 			if contains(simp, v) {
 				continue
@@ -394,4 +404,32 @@ func (c *Checked) PWL1() *PWL1 {
 	p.X = append(p.X, c.Vertices[last][0])
 	p.Y = append(p.Y, c.value[last])
 	return p.Simplify()
+}
+
+// checkIntervals validates a 1-D triangulation: sorted by left end, every
+// interval must start exactly at the vertex where the previous one ends.
+func checkIntervals(t *Triangulation) error {
+	type iv struct{ lo, hi, s int }
+	x := func(v int) *big.Rat { return t.Vertices[v][0] }
+	ivs := make([]iv, len(t.Simplices))
+	for s, simp := range t.Simplices {
+		a, b := simp[0], simp[1]
+		if x(a).Cmp(x(b)) > 0 {
+			a, b = b, a
+		}
+		ivs[s] = iv{a, b, s}
+	}
+	sort.Slice(ivs, func(i, j int) bool { return x(ivs[i].lo).Cmp(x(ivs[j].lo)) < 0 })
+	for i := 1; i < len(ivs); i++ {
+		p, q := ivs[i-1], ivs[i]
+		switch c := x(q.lo).Cmp(x(p.hi)); {
+		case c < 0:
+			return fmt.Errorf("not a valid simplicial complex: vertex %d lies in simplex %d without being one of its corners", q.lo, p.s)
+		case c > 0:
+			return fmt.Errorf("the domain is not convex (gap between vertices %d and %d); the max–min construction needs a convex domain", p.hi, q.lo)
+		case q.lo != p.hi:
+			return fmt.Errorf("not a valid simplicial complex: vertices %d and %d coincide", p.hi, q.lo)
+		}
+	}
+	return nil
 }

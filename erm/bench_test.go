@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"syscall"
 	"testing"
 )
@@ -62,6 +63,8 @@ func benchTrain(b *testing.B, X [][]float64, Y []float64, w int, loss Loss, noPr
 	b.ReportMetric(float64(c.Solved), "programs")
 	b.ReportMetric(c.BruteForce, "bruteforce")
 	b.ReportMetric(last.Objective, "objective")
+	b.ReportMetric(float64(c.LeavesSolved), "leaves")
+	b.ReportMetric(float64(c.Pruned), "pruned")
 }
 
 func BenchmarkT1_D200_w2_squared(b *testing.B) {
@@ -131,4 +134,41 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkPruning runs every loss on T1 (D = 40, w = 2) and on T2
+// (D = 30, w = 1) with branch and bound and as brute force (NoPrune):
+// programs solved and time, to show what pruning removes.
+func BenchmarkPruning(b *testing.B) {
+	for _, loss := range []Loss{Squared, Absolute, Hinge, Logistic} {
+		for _, wl := range []string{"T1_D40_w2", "T2_D30_w1"} {
+			for _, noPrune := range []bool{false, true} {
+				name := fmt.Sprintf("%s/%v/prune=%v", wl, loss, !noPrune)
+				b.Run(name, func(b *testing.B) {
+					var X [][]float64
+					var Y []float64
+					w := 2
+					if wl == "T1_D40_w2" {
+						X, Y = t1Data(40, 1)
+					} else {
+						X, Y = t2Data(30, 1)
+						w = 1
+					}
+					if loss == Hinge || loss == Logistic {
+						m := median(Y) // labels: above or below the median
+						for j := range Y {
+							Y[j] = math.Copysign(1, Y[j]-m)
+						}
+					}
+					benchTrain(b, X, Y, w, loss, noPrune)
+				})
+			}
+		}
+	}
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

@@ -162,3 +162,33 @@ func TestDichotomies2Cancel(t *testing.T) {
 		t.Error("no error from a cancelled enumeration")
 	}
 }
+
+// Random degenerate sets (small-integer coordinates: many duplicates and
+// collinear triples, lines through several points in many directions)
+// against the general enumerator.
+func TestFastDichotomiesRandomDegenerate(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for trial := 0; trial < 300; trial++ {
+		D := 1 + r.IntN(14)
+		lim := 2 + r.IntN(4)
+		X := make([][]float64, D)
+		for j := range X {
+			X[j] = []float64{float64(r.IntN(lim)) - 1, float64(r.IntN(lim)) * 0.5}
+			if trial%3 == 0 { // all on one line y = 2x + 1
+				X[j][1] = 2*X[j][0] + 1
+			}
+		}
+		want, err := dichotomiesGeneral(context.Background(), X)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Dichotomies(context.Background(), X)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameFamily(t, fmt.Sprintf("trial %d %v", trial, X), got, want)
+		if t.Failed() {
+			return
+		}
+	}
+}

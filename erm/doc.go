@@ -53,14 +53,32 @@
 // # Dichotomies
 //
 // The candidate sets P^i_+ are the 2-partitions of the data cut by affine
-// hyperplanes (Dichotomies). In general position in R^n there are
-// 2·Σ_{k≤n} C(D−1, k) of them (Cover 1965). The enumerator lifts the points
-// to z_j = (x_j, 1), reduces to the affine hull of the data, and walks the
-// extreme rays of the cells of the central arrangement {θ: ⟨θ, z_j⟩ = 0}:
-// every n-subset with independent lifted vectors fixes a ray ±v; points on
-// the ray's hyperplanes (Z0) get every pattern that the arrangement restricted
-// to Z0 realises, found recursively in one dimension less, so degenerate
-// data (duplicates, collinear points) cost no 2^|Z0| blow-up.
+// hyperplanes (Dichotomies): the strict ones, {j : a·x_j + b > 0} for a
+// hyperplane through no data point, which include a completion of every
+// non-strict pattern. In general position in R^n there are
+// 2·Σ_{k≤n} C(D−1, k) of them (Cover 1965).
+//
+//   - n = 1: sort; the thresholds between distinct values, 2m sets for m
+//     distinct values.
+//   - n = 2: a rotational sweep. A set ∅ ≠ S ≠ all is {p} ∪ L, where L is
+//     the left side of a directed line through a pivot p ∈ S whose
+//     direction lies strictly between two consecutive directions ±(q − p);
+//     sorting those 2(m−1) directions by angle once per pivot, L changes by
+//     one group of points between intervals. Emitting only after a group in
+//     which some point leaves L gives every set exactly once (the start of
+//     its arc of separating directions determines the pivot and the
+//     interval), so no hashing is needed: O(m² log m) in all. Predicates
+//     are exact: points are duplicates only if equal, and orientations use
+//     a float filter with Shewchuk's error bound and big.Rat otherwise.
+//   - n ≥ 3: the lifted points z_j = (x_j, 1) are reduced to the affine hull
+//     of the data, and the extreme rays of the cells of the central
+//     arrangement {θ: ⟨θ, z_j⟩ = 0} are walked: every n-subset with
+//     independent lifted vectors fixes a ray ±v; points on the ray's
+//     hyperplanes (Z0) get every pattern that the arrangement restricted to
+//     Z0 realises, found recursively in one dimension less, so degenerate
+//     data (duplicates, collinear points) cost no 2^|Z0| blow-up. This
+//     enumerator uses tolerances (zeroTol, hullTol) and is the oracle the
+//     fast paths are tested against.
 //
 // # Search
 //
@@ -68,8 +86,24 @@
 // it practical with: symmetry (units are interchangeable, so tuples
 // (s_i, P^i) are visited in non-decreasing order only); branch and bound over
 // a trie of dichotomies restricted to growing prefixes of a fixed point
-// order — the convex program on the first k points with only their
-// constraints is a valid lower bound for every completion; an incumbent from
-// gradient descent; all cores; deterministic sharding of the root nodes
-// (Options.Shard, Merge).
+// order; an incumbent from gradient descent; all cores; deterministic
+// sharding of the root nodes (Options.Shard, Merge).
+//
+// The bound of a node (a group of dichotomies per unit sharing a prefix) is
+// the convex program over the points whose side is the same in every
+// dichotomy of the unit's group — the prefix, and every later point that
+// all of the group's dichotomies put on one side (for n = 1, every point
+// between two prefix points of one side) — with the loss of every point
+// fixed for all units and the constraints of the prefix. Each leaf below
+// the node has the same constraints and loss terms plus more of both, and
+// losses are ≥ 0, so the node's optimum is a lower bound.
+//
+// # Exactness of the reported objective
+//
+// The solvers are float64 with named tolerances. The returned net's
+// objective is recomputed from the net (Problem.Objective) and, for the
+// rational losses (squared, absolute, hinge), also in big.Rat arithmetic
+// from the net's exact weights and the data (Problem.ExactObjective,
+// Certificate.ExactObjective): the value claimed is attained by that net.
+// Optimality itself holds to the solvers' tolerances.
 package erm

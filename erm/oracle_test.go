@@ -331,3 +331,47 @@ func TestTrainCancel(t *testing.T) {
 		t.Error("cancelled run claims a certificate")
 	}
 }
+
+// The rational re-check against hand-computed exact objectives.
+func TestExactObjective(t *testing.T) {
+	// net f(x) = 2·relu(x) − relu(−x + 1/2), dyadic weights, so the
+	// expected values are exact.
+	net := relu.MustFromFloats([][][]float64{{{1}, {-1}}, {{2, -1}}}, [][]float64{{0, 0.5}, {0}})
+	X := [][]float64{{-1}, {0}, {1}, {0.25}}
+	Y := []float64{1, -1, 1, 1}
+	// f = −3/2, −1/2, 2, 1/4; residuals f − y = −5/2, 1/2, 1, −3/4;
+	// hinge terms 1 − y·f = 5/2, 1/2, −1 → 0, 3/4.
+	// Penalty R = Σ a_i²(w_i² + b_i²) = 4·(1 + 0) + 1·(1 + 1/4) = 21/4.
+	cases := []struct {
+		loss  Loss
+		decay float64
+		want  string
+	}{
+		{Squared, 0, "129/16"},  // 25/4 + 1/4 + 1 + 9/16
+		{Absolute, 0, "19/4"},   // 5/2 + 1/2 + 1 + 3/4
+		{Hinge, 0, "15/4"},      // 5/2 + 1/2 + 0 + 3/4
+		{Absolute, 0.5, "59/8"}, // 19/4 + (1/2)(21/4)
+	}
+	for _, c := range cases {
+		p := Problem{X: X, Y: Y, Width: 2, Loss: c.loss, WeightDecay: c.decay}
+		got, err := p.ExactObjective(net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.RatString() != c.want {
+			t.Errorf("%v λ=%v: %s, want %s", c.loss, c.decay, got.RatString(), c.want)
+		}
+		f, _, _, _ := p.Objective(net)
+		if g, _ := got.Float64(); math.Abs(f-g) > 1e-12 {
+			t.Errorf("%v: float %v vs exact %v", c.loss, f, g)
+		}
+	}
+	if _, err := (&Problem{X: X, Y: Y, Width: 2, Loss: Logistic}).ExactObjective(net); err == nil {
+		t.Error("logistic: no error")
+	}
+	// Train fills the certificate's exact fields.
+	r := train(t, Problem{X: X, Y: Y, Width: 1, Loss: Absolute}, Options{})
+	if r.Certificate.ExactObjective == "" || r.Certificate.ExactGap > ExactRecheckTol*(1+r.Objective) {
+		t.Errorf("certificate exact fields: %q gap %v", r.Certificate.ExactObjective, r.Certificate.ExactGap)
+	}
+}

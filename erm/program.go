@@ -30,10 +30,30 @@ const (
 
 // guess is one node of the search: per unit a sign and a positive side
 // restricted to the first L points (in the search's point order).
+//
+// The program has the constraints of the first L points. If known is nil,
+// it has their loss terms. Otherwise known[i] marks the points whose side
+// for unit i is the same in every completion of the node (pos[i] gives
+// that side), and the program has the loss term of every point known for
+// all units, whose prediction is then the same linear function of θ as in
+// every completion. (Constraints of known points beyond the prefix are
+// left out: they are implied by the prefix's up to boundary cases, and
+// only cost time.) Either way it is a relaxation of every leaf below the
+// node (fewer constraints, losses ≥ 0), so its optimum is a valid lower
+// bound.
 type guess struct {
 	L     int
 	signs []float64   // ±1 per unit
-	pos   []Dichotomy // per unit; only bits < L are read
+	pos   []Dichotomy // per unit; only the bits in use are read
+	known []Dichotomy // per unit, or nil: see above
+}
+
+// has reports whether the side of point j for unit i is fixed in the guess.
+func (q *guess) has(i, j int) bool {
+	if q.known == nil {
+		return j < q.L
+	}
+	return q.known[i].Has(j)
 }
 
 // solver holds the per-goroutine workspace for the convex programs.
@@ -42,7 +62,9 @@ type solver struct {
 	qp   opt.QP
 	lp   opt.LP
 	nv   int       // number of unknowns p
-	M    []float64 // L×p design rows
+	nr   int       // number of loss rows
+	yv   []float64 // targets of the loss rows
+	M    []float64 // nr×p design rows
 	G, g []float64
 	A    []float64 // constraint rows (A θ ≥ 0)
 	b    []float64
@@ -79,11 +101,25 @@ func (s *solver) build(q *guess) (p, m int) {
 	pr := s.pr
 	n, w := pr.n, pr.w
 	L := q.L
+	if q.known != nil {
+		L = len(pr.X)
+	}
 	p = (n+1)*w + b2i(pr.OutputBias)
 	s.nv = p
 	s.M = grow(s.M, L*p)
+	s.yv = grow(s.yv, L)
+	nr := 0
 	for j := 0; j < L; j++ {
-		row := s.M[j*p : (j+1)*p]
+		all := true
+		for i := 0; i < w && all; i++ {
+			all = q.has(i, j)
+		}
+		if !all {
+			continue
+		}
+		row := s.M[nr*p : (nr+1)*p]
+		s.yv[nr] = pr.Y[j]
+		nr++
 		for k := range row {
 			row[k] = 0
 		}
@@ -101,6 +137,7 @@ func (s *solver) build(q *guess) (p, m int) {
 			row[p-1] = 1
 		}
 	}
+	s.nr = nr
 	// constraints: unit i, point j: ±(x_j, 1)·θ_i ≥ 0
 	maxRows := w * L
 	if n == 1 {
@@ -126,7 +163,7 @@ func (s *solver) build(q *guess) (p, m int) {
 			// at the extreme points of each side
 			lo := [2]int{-1, -1}
 			hi := [2]int{-1, -1}
-			for j := 0; j < L; j++ {
+			for j := 0; j < q.L; j++ {
 				side := 0
 				if q.pos[i].Has(j) {
 					side = 1
@@ -153,7 +190,7 @@ func (s *solver) build(q *guess) (p, m int) {
 			}
 			continue
 		}
-		for j := 0; j < L; j++ {
+		for j := 0; j < q.L; j++ {
 			if q.pos[i].Has(j) {
 				addRow(i, j, 1)
 			} else {
@@ -210,7 +247,7 @@ func (s *solver) regulariseBy(p int, addDecay bool, mult float64) {
 }
 
 func (s *solver) solveSquared(q *guess, p, m int) (float64, error) {
-	L := q.L
+	L := s.nr
 	s.G = grow(s.G, p*p)
 	s.g = grow(s.g, p)
 	for i := range s.G {
@@ -222,7 +259,7 @@ func (s *solver) solveSquared(q *guess, p, m int) (float64, error) {
 	yy := 0.0
 	for j := 0; j < L; j++ {
 		row := s.M[j*p : (j+1)*p]
-		y := s.pr.Y[j]
+		y := s.yv[j]
 		yy += y * y
 		for a := 0; a < p; a++ {
 			ra := row[a]
@@ -265,8 +302,8 @@ func (s *solver) solveSquared(q *guess, p, m int) (float64, error) {
 // value recomputes the program objective at s.th from the design rows.
 func (s *solver) value(q *guess, p int) float64 {
 	f := 0.0
-	for j := 0; j < q.L; j++ {
-		f += s.pr.Loss.Eval(dotp(s.M[j*p:(j+1)*p], s.th), s.pr.Y[j])
+	for j := 0; j < s.nr; j++ {
+		f += s.pr.Loss.Eval(dotp(s.M[j*p:(j+1)*p], s.th), s.yv[j])
 	}
 	if lam := s.pr.WeightDecay; lam > 0 {
 		k := (s.pr.n + 1) * s.pr.w
@@ -285,7 +322,7 @@ func dotp(a, b []float64) float64 {
 
 // solveLP solves the dual LP (see opt.LP) of an absolute or hinge program.
 func (s *solver) solveLP(q *guess, p, m int) (float64, error) {
-	L := q.L
+	L := s.nr
 	cols := L + m
 	s.N = grow(s.N, p*cols)
 	s.c = grow(s.c, cols)
@@ -295,7 +332,7 @@ func (s *solver) solveLP(q *guess, p, m int) (float64, error) {
 	hinge := s.pr.Loss == Hinge
 	for j := 0; j < L; j++ {
 		row := s.M[j*p : (j+1)*p]
-		y := s.pr.Y[j]
+		y := s.yv[j]
 		if hinge {
 			for i := 0; i < p; i++ {
 				s.N[i*cols+j] = -y * row[i]
@@ -331,7 +368,7 @@ func (s *solver) solveLP(q *guess, p, m int) (float64, error) {
 
 // solveLogistic runs Newton's method with QP steps over the cone.
 func (s *solver) solveLogistic(q *guess, p, m int) (float64, error) {
-	L := q.L
+	L := s.nr
 	th := s.th[:p]
 	for i := range th {
 		th[i] = 0
@@ -356,7 +393,7 @@ func (s *solver) solveLogistic(q *guess, p, m int) (float64, error) {
 		}
 		for j := 0; j < L; j++ {
 			row := s.M[j*p : (j+1)*p]
-			y := s.pr.Y[j]
+			y := s.yv[j]
 			z := y * dotp(row, th)
 			// d/dz log(1+e^{−z}) = −σ(−z); second derivative σ(z)σ(−z)
 			sm := 1 / (1 + math.Exp(z))
@@ -431,7 +468,7 @@ func (s *solver) solveLogistic(q *guess, p, m int) (float64, error) {
 // That moves the optimum by at most the ridge times ‖(θ, t)‖²/2 (relative
 // ≈ 1e-8), and the value returned is recomputed from θ with the true loss.
 func (s *solver) solveEpigraph(q *guess, p, m int) (float64, error) {
-	L := q.L
+	L := s.nr
 	nx := p + L
 	rows := m + 2*L
 	s.G = grow(s.G, nx*nx)
@@ -462,7 +499,7 @@ func (s *solver) solveEpigraph(q *guess, p, m int) (float64, error) {
 	hinge := s.pr.Loss == Hinge
 	for j := 0; j < L; j++ {
 		row := s.M[j*p : (j+1)*p]
-		y := s.pr.Y[j]
+		y := s.yv[j]
 		r1 := s.E[(m+2*j)*nx : (m+2*j+1)*nx]
 		r2 := s.E[(m+2*j+1)*nx : (m+2*j+2)*nx]
 		r1[p+j], r2[p+j] = 1, 1

@@ -16,7 +16,7 @@ import (
 )
 
 // BoundName describes the lower bound used for pruning.
-const BoundName = "convex program on a prefix of the points (fixed random order) with only their constraints"
+const BoundName = "convex program on the points whose side is the same in every completion of the node (a prefix of a fixed random order, and every point the prefix's dichotomies all put on one side), with their constraints"
 
 // ErrTooLarge is wrapped by Train when the brute-force count exceeds the limit.
 var ErrTooLarge = errors.New("search too large")
@@ -41,6 +41,15 @@ type trie struct {
 	start  [][]int32 // start[t][g]: first dichotomy of group g at level t; len = groups+1
 	child  [][]int32 // child[t][g]: first group at level t+1 inside group g; len = groups+1
 	empty  int32     // index of P+ = ∅ in fam (always first: sorted, all bits absent)
+	// known[t][g*words:(g+1)*words]: the points on the same side in every
+	// dichotomy of group g at level t (t below the last level).
+	known [][]uint64
+	words int
+}
+
+// knownAt returns the forced-side mask of group g at level t.
+func (tr *trie) knownAt(t int, g int32) Dichotomy {
+	return tr.known[t][int(g)*tr.words : int(g+1)*tr.words]
 }
 
 func buildTrie(fam []Dichotomy, levels []int) *trie {
@@ -54,6 +63,26 @@ func buildTrie(fam []Dichotomy, levels []int) *trie {
 		}
 		st = append(st, int32(len(fam)))
 		tr.start = append(tr.start, st)
+	}
+	if len(fam) > 0 {
+		tr.words = len(fam[0])
+	}
+	for t := 0; t+1 < len(levels); t++ {
+		G := len(tr.start[t]) - 1
+		kn := make([]uint64, G*tr.words)
+		for g := 0; g < G; g++ {
+			k := kn[g*tr.words : (g+1)*tr.words]
+			first := fam[tr.start[t][g]]
+			for i := range k {
+				k[i] = ^uint64(0) // same as the first so far
+			}
+			for f := tr.start[t][g] + 1; f < tr.start[t][g+1]; f++ {
+				for i, v := range fam[f] {
+					k[i] &^= v ^ first[i]
+				}
+			}
+		}
+		tr.known = append(tr.known, kn)
 	}
 	for t := 0; t+1 < len(levels); t++ {
 		ch := make([]int32, len(tr.start[t]))
@@ -331,6 +360,7 @@ feed:
 		return nil, err
 	}
 	cert.Objective, cert.Loss, cert.Penalty = obj, loss, pen
+	exactRecheck(&p, net, &cert)
 	cert.Enumerated = sh.enum.Load()
 	cert.Solved = sh.solved.Load()
 	cert.Pruned = sh.pruned.Load()
@@ -369,6 +399,7 @@ type worker struct {
 	sh     *shared
 	s      solver
 	q      guess
+	known  []Dichotomy
 	noPrun bool
 }
 
@@ -377,6 +408,7 @@ func newWorker(pr *prepared, tr *trie, sh *shared) *worker {
 	wk.s.pr = pr
 	wk.q.signs = make([]float64, pr.w)
 	wk.q.pos = make([]Dichotomy, pr.w)
+	wk.known = make([]Dichotomy, pr.w)
 	wk.noPrun = len(tr.levels) == 1
 	return wk
 }
@@ -384,9 +416,16 @@ func newWorker(pr *prepared, tr *trie, sh *shared) *worker {
 // eval solves the program of tuple at level t.
 func (wk *worker) eval(t int, tup []item) (float64, error) {
 	wk.q.L = wk.tr.levels[t]
+	wk.q.known = nil
+	if t+1 < len(wk.tr.levels) {
+		wk.q.known = wk.known
+	}
 	for i, it := range tup {
 		wk.q.signs[i] = float64(2*int(it.sign) - 1)
 		wk.q.pos[i] = wk.tr.fam[wk.tr.start[t][it.group]]
+		if wk.q.known != nil {
+			wk.known[i] = wk.tr.knownAt(t, it.group)
+		}
 	}
 	wk.sh.solved.Add(1)
 	return wk.s.solve(&wk.q)

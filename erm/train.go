@@ -80,6 +80,12 @@ type Certificate struct {
 	LeavesSolved int64   `json:"leaves_solved"`          // full-data programs solved
 	Bound        string  `json:"bound"`                  // the lower bound used for pruning
 
+	// ExactObjective is the objective recomputed in rational arithmetic
+	// from the net's exact weights and the data, as a fraction "p/q"
+	// (empty for logistic loss); ExactGap = |Objective − ExactObjective|.
+	ExactObjective string  `json:"exact_objective,omitempty"`
+	ExactGap       float64 `json:"exact_gap,omitempty"`
+
 	KKTResidual float64 `json:"kkt_residual"` // of the winning program's solution; −1 if the winner is the starting incumbent (no program solved beat it)
 
 	Shard  int `json:"shard"`

@@ -15,13 +15,14 @@ const VerifyTol = 1e-7
 
 // Verification is the outcome of Verify.
 type Verification struct {
-	Objective    float64  `json:"objective"`     // recomputed from the net and the data
-	PieceOptimum float64  `json:"piece_optimum"` // optimum of the program of the net's own activation pattern
-	KKTResidual  float64  `json:"kkt_residual"`  // of that program's solution
-	Rerun        bool     `json:"rerun"`         // whether the whole search was repeated
-	RerunOptimum float64  `json:"rerun_optimum,omitempty"`
-	OK           bool     `json:"ok"`
-	Problems     []string `json:"problems,omitempty"`
+	Objective      float64  `json:"objective"`                 // recomputed from the net and the data
+	ExactObjective string   `json:"exact_objective,omitempty"` // in rational arithmetic (not for logistic loss)
+	PieceOptimum   float64  `json:"piece_optimum"`             // optimum of the program of the net's own activation pattern
+	KKTResidual    float64  `json:"kkt_residual"`              // of that program's solution
+	Rerun          bool     `json:"rerun"`                     // whether the whole search was repeated
+	RerunOptimum   float64  `json:"rerun_optimum,omitempty"`
+	OK             bool     `json:"ok"`
+	Problems       []string `json:"problems,omitempty"`
 }
 
 // Verify re-checks a claimed optimum: it recomputes the objective of net on
@@ -42,6 +43,13 @@ func Verify(ctx context.Context, p Problem, net *relu.Net, claimed float64, reru
 	if math.Abs(obj-claimed) > tol {
 		v.OK = false
 		v.Problems = append(v.Problems, fmt.Sprintf("objective recomputed from the net is %v, certificate says %v", obj, claimed))
+	}
+	if ex, err := p.ExactObjective(net); err == nil {
+		v.ExactObjective = ex.RatString()
+		if f, _ := ex.Float64(); math.Abs(f-claimed) > tol {
+			v.OK = false
+			v.Problems = append(v.Problems, fmt.Sprintf("objective recomputed exactly from the net is %s ≈ %v, certificate says %v", ex.FloatString(12), f, claimed))
+		}
 	}
 	th, signs, ok := netToTheta(net, n, w, p.OutputBias)
 	if !ok {

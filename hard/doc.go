@@ -27,6 +27,12 @@
 // first hidden layer of 2m units (Lemma 3.7). It has V·Π w_i pieces, V the
 // number of vertices of Z, plus the exterior {γ_Z ≥ M} when H vanishes there.
 //
+// Beside the constructions the package holds their exact counts (Pieces,
+// Breakpoints by preimage recursion), a sampling oracle for R² piece counts
+// with exact affine keys (GridPieces2D), a safe counting window (Window) and
+// plain-SVG figures in the style of the paper's Figures 1 and 2 (PlotSVG,
+// HeatMapSVG).
+//
 // Everything is exact: parameters are *big.Rat and the nets store them
 // exactly (relu.Layer.WR, BR), so exact piece counts equal the formulas for
 // every valid parameter point, including points such as a = (1/3, 2/3) whose

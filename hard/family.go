@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/relucid/relucid/relu"
 )
 
 // MaxLayers and MaxTeeth bound the families built here so that a typo cannot
@@ -23,8 +25,8 @@ func checkKW(k, w int) error {
 	if w < 2 {
 		return fmt.Errorf("w = %d: need w ≥ 2 teeth per layer", w)
 	}
-	if k > MaxLayers || w > MaxTeeth {
-		return fmt.Errorf("k = %d, w = %d too large (limits %d, %d)", k, w, MaxLayers, MaxTeeth)
+	if k > MaxLayers || w > MaxTeeth || int64(k)*int64(w)*int64(w+1) > relu.MaxParams {
+		return fmt.Errorf("k = %d, w = %d too large (limits %d layers, %d teeth, %d parameters)", k, w, MaxLayers, MaxTeeth, relu.MaxParams)
 	}
 	return nil
 }

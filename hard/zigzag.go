@@ -111,6 +111,17 @@ func NewComposition(m *big.Rat, layers [][]*big.Rat) (*Composition, error) {
 	if m == nil || m.Sign() <= 0 {
 		return nil, fmt.Errorf("M must be positive")
 	}
+	// the net has Σ w_i·(w_{i−1}+1) parameters (w_0 = 1); refuse what relu
+	// would refuse before allocating it.
+	params, prev := 0, 1
+	for _, a := range layers {
+		w := len(a) + 1
+		params += w * (prev + 1)
+		if params > relu.MaxParams {
+			return nil, fmt.Errorf("the net would have more than %d parameters", relu.MaxParams)
+		}
+		prev = w
+	}
 	h := &Composition{M: new(big.Rat).Set(m), Layers: make([]*Zigzag, len(layers))}
 	for i, a := range layers {
 		z, err := NewZigzag(m, a)

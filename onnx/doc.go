@@ -12,6 +12,7 @@
 //	MatMul(x, W) [+ Add(·, c)] y = x·W + c (W possibly the Transpose of an initializer)
 //	Relu                     ends a hidden layer
 //	Flatten(axis=1), Identity, Dropout  no-ops at inference
+//	Reshape to [batch, features]  as newer exporters write Flatten
 //
 // Weights are initializers or Constant nodes, FLOAT or DOUBLE, in raw_data
 // or the typed fields, inline or in an external data file beside the model

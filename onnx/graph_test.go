@@ -22,7 +22,8 @@ type tnode struct {
 type tinit struct {
 	name string
 	dims []int64
-	vals []float64 // DOUBLE raw_data; nil with rawLen set fakes a length
+	vals []float64 // written as DOUBLE raw_data
+	ints []int64   // if set, an INT64 tensor with these values
 	raw  int       // if > 0, raw_data of this many zero bytes instead of vals
 }
 
@@ -50,7 +51,21 @@ func buildModel(inputs []string, inDims []int64, output string, nodes []tnode, i
 	for _, t := range inits {
 		var rep WriteReport
 		var tb []byte
-		if t.raw > 0 {
+		if t.ints != nil {
+			for _, d := range t.dims {
+				tb = protowire.AppendTag(tb, tensorDims, protowire.VarintType)
+				tb = protowire.AppendVarint(tb, uint64(d))
+			}
+			tb = protowire.AppendTag(tb, tensorDataType, protowire.VarintType)
+			tb = protowire.AppendVarint(tb, typeInt64)
+			tb = appendString(tb, tensorName, t.name)
+			var raw []byte
+			for _, v := range t.ints {
+				raw = protowire.AppendFixed64(raw, uint64(v))
+			}
+			tb = protowire.AppendTag(tb, tensorRawData, protowire.BytesType)
+			tb = protowire.AppendBytes(tb, raw)
+		} else if t.raw > 0 {
 			for _, d := range t.dims {
 				tb = protowire.AppendTag(tb, tensorDims, protowire.VarintType)
 				tb = protowire.AppendVarint(tb, uint64(d))
@@ -99,7 +114,7 @@ func TestDegenerateGraphs(t *testing.T) {
 		{name: "no nodes, unknown width",
 			model: buildModel([]string{"x"}, nil, "x", nil, nil), err: "no Gemm or MatMul"},
 		{name: "Relu only: identity hidden and output layers",
-			model: buildModel([]string{"x"}, []int64{-1, 2}, "y", []tnode{{op: "Relu", name: "r", in: []string{"x"}, out: []string{"y"}}}, nil),
+			model:  buildModel([]string{"x"}, []int64{-1, 2}, "y", []tnode{{op: "Relu", name: "r", in: []string{"x"}, out: []string{"y"}}}, nil),
 			widths: []int{2}, x: []float64{-1, 2}, want: []float64{0, 2}},
 		{name: "Relu twice is Relu once",
 			model: buildModel([]string{"x"}, nil, "y", []tnode{
@@ -109,7 +124,7 @@ func TestDegenerateGraphs(t *testing.T) {
 			widths: []int{2}, x: []float64{1, 1}, want: []float64{0, 2.5}},
 		{name: "Relu on an input of unknown width",
 			model: buildModel([]string{"x"}, nil, "y", []tnode{{op: "Relu", name: "r", in: []string{"x"}, out: []string{"y"}}}, nil),
-			err: "width is not known"},
+			err:   "width is not known"},
 		{name: "Add of a bias straight on the input",
 			model: buildModel([]string{"x"}, []int64{-1, 2}, "y", []tnode{{op: "Add", name: "a", in: []string{"c", "x"}, out: []string{"y"}}},
 				[]tinit{{name: "c", dims: []int64{2}, vals: []float64{0.5, -1}}}),
@@ -119,6 +134,17 @@ func TestDegenerateGraphs(t *testing.T) {
 				{op: "Gemm", name: "g", in: []string{"x", "W", "c"}, out: []string{"y"}}},
 				[]tinit{w22, {name: "c", dims: []int64{}, vals: []float64{3}}}),
 			widths: []int{}, x: []float64{1, 0}, want: []float64{4, 2}},
+		{name: "Reshape as flatten",
+			model: buildModel([]string{"x"}, []int64{-1, 2}, "y", []tnode{
+				{op: "Reshape", name: "rs", in: []string{"x", "shape"}, out: []string{"f"}},
+				{op: "Gemm", name: "g", in: []string{"f", "W"}, out: []string{"y"}, ints: map[string]int64{"transB": 1}}},
+				[]tinit{w22, {name: "shape", dims: []int64{2}, ints: []int64{-1, 2}}}),
+			widths: []int{}, x: []float64{1, 1}, want: []float64{0, 2.5}},
+		{name: "Reshape that is not a flatten",
+			model: buildModel([]string{"x"}, []int64{-1, 2}, "y", []tnode{
+				{op: "Reshape", name: "rs", in: []string{"x", "shape"}, out: []string{"y"}}},
+				[]tinit{{name: "shape", dims: []int64{3}, ints: []int64{-1, 1, 2}}}),
+			err: "is not a flatten"},
 		{name: "two inputs",
 			model: buildModel([]string{"x", "z"}, nil, "x", nil, nil), err: "2 inputs"},
 		{name: "output used again",
@@ -159,7 +185,7 @@ func TestDegenerateGraphs(t *testing.T) {
 			err: "more than 50000000 elements"},
 		{name: "Relu on a huge input",
 			model: buildModel([]string{"x"}, []int64{-1, 1 << 30}, "y", []tnode{{op: "Relu", name: "r", in: []string{"x"}, out: []string{"y"}}}, nil),
-			err: "exceeds"},
+			err:   "exceeds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			net, err := Decode(tc.model, nil)

@@ -22,8 +22,8 @@ import (
 const MaxFileBytes = 2 << 30
 
 // Supported lists the operators import understands, for error messages.
-const Supported = "Gemm, MatMul, Add, Relu, Flatten (axis 1), Identity, Dropout (inference), " +
-	"and Transpose or Constant on weights"
+const Supported = "Gemm, MatMul, Add, Relu, Flatten (axis 1) or a flattening Reshape, Identity, " +
+	"Dropout (inference), and Transpose or Constant on weights"
 
 // UnsupportedError reports an operator or graph shape import cannot turn
 // into a ReLU net.
@@ -400,6 +400,8 @@ func (b *builder) step(n *node, cur string) error {
 			return &UnsupportedError{n.opType, n.name, fmt.Sprintf("axis %d (only axis 1, which keeps the batch dimension, is supported)", axis)}
 		}
 		return nil
+	case "Reshape":
+		return b.reshape(n, pos)
 	case "Gemm":
 		return b.gemm(n, pos)
 	case "MatMul":
@@ -408,6 +410,50 @@ func (b *builder) step(n *node, cur string) error {
 		return b.add(n, pos)
 	}
 	return &UnsupportedError{n.opType, n.name, "unsupported operator"}
+}
+
+// reshape accepts the Reshape newer exporters write for nn.Flatten: a
+// constant target shape [d0, d1] that keeps the batch (d0 = 0, or −1 with
+// d1 the known width) and flattens the rest (d1 = −1 or the width).
+func (b *builder) reshape(n *node, pos int) error {
+	if pos != 0 {
+		return &UnsupportedError{n.opType, n.name, "the activation must be the first input"}
+	}
+	t := b.constInput(n, 1)
+	if t == nil {
+		return &UnsupportedError{n.opType, n.name, "the target shape is not a constant"}
+	}
+	shape, err := int64Values(t)
+	if err != nil {
+		return err
+	}
+	w := int64(b.width)
+	ok := len(shape) == 2 &&
+		((shape[0] == 0 && (shape[1] == -1 || shape[1] == w)) ||
+			(shape[0] == -1 && w > 0 && shape[1] == w))
+	if !ok {
+		return &UnsupportedError{n.opType, n.name, fmt.Sprintf("target shape %v is not a flatten to [batch, %d]", shape, b.width)}
+	}
+	return nil
+}
+
+// int64Values returns the elements of an INT64 tensor (raw_data or
+// int64_data).
+func int64Values(t *tensor) ([]int64, error) {
+	if t.dataType != typeInt64 {
+		return nil, fmt.Errorf("tensor %q has element type %s, want INT64", t.name, typeName(t.dataType))
+	}
+	if !t.hasRaw {
+		return t.int64s, nil
+	}
+	if len(t.raw)%8 != 0 || len(t.raw) > 8*64 {
+		return nil, fmt.Errorf("tensor %q: %d bytes of INT64 data", t.name, len(t.raw))
+	}
+	v := make([]int64, len(t.raw)/8)
+	for i := range v {
+		v[i] = int64(le64(t.raw[8*i:]))
+	}
+	return v, nil
 }
 
 func (b *builder) relu(n *node) error {

@@ -80,9 +80,11 @@ func BenchmarkR1Sawtooth2Exact(b *testing.B) {
 	}
 }
 
-// BenchmarkR1SawtoothW: widths 3 (biases i/3, inexact in float64) and 4.
+// BenchmarkR1SawtoothW: widths 3 (biases i/3, inexact in float64: the teeth
+// touch zero at points float64 cannot hold, so the float engine hands over
+// to the exact one) and 4 (dyadic: certified in float64).
 func BenchmarkR1SawtoothW(b *testing.B) {
-	for _, c := range []struct{ w, k, want int }{{3, 8, 6561}, {3, 12, 531441}, {4, 10, 1 << 20}} {
+	for _, c := range []struct{ w, k, want int }{{3, 8, 6561}, {3, 10, 59049}, {4, 10, 1 << 20}} {
 		b.Run(fmt.Sprintf("w=%d/depth=%d", c.w, c.k), func(b *testing.B) {
 			benchPieces(b, sawtoothW(c.w, c.k), c.want, false)
 		})

@@ -27,7 +27,7 @@ func checkNet(net *relu.Net) error {
 // whole real line, using the exact weights WR and BR. The result is
 // simplified: its knots are exactly its breakpoints.
 func FromNetRat(ctx context.Context, net *relu.Net) (*Rat, error) {
-	return fromNetRat(ctx, net, nil, nil)
+	return fromNetInt(ctx, net, nil, nil)
 }
 
 // FromNetRatOn is FromNetRat restricted to the domain [a, b] (a < b): the
@@ -37,9 +37,14 @@ func FromNetRatOn(ctx context.Context, net *relu.Net, a, b *big.Rat) (*Rat, erro
 	if a.Cmp(b) >= 0 {
 		return nil, fmt.Errorf("%w: [%s, %s]", ErrDomain, a.RatString(), b.RatString())
 	}
-	return fromNetRat(ctx, net, a, b)
+	return fromNetInt(ctx, net, a, b)
 }
 
+// ratEngine is the plain big.Rat version of the exact engine (one rational
+// per value, normalised at every operation). The exported functions use
+// intEngine, which is several times faster; ratEngine stays as a second,
+// simpler implementation that the tests compare against.
+//
 // ratEngine propagates, layer by layer, the values of all units of a layer
 // on a common ascending knot grid. Values are knot-major: v[k*w+i] is unit i
 // at knot k. Storage is flat and reused between layers.

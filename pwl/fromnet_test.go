@@ -57,6 +57,9 @@ func TestRandomDyadic(t *testing.T) {
 		if o := oracle(net); !o.Equal(r) {
 			t.Fatalf("trial %d: engine and unit-by-unit oracle differ: %d vs %d pieces", trial, r.NumPieces(), o.NumPieces())
 		}
+		if s, err := fromNetRat(bg, net, nil, nil); err != nil || !s.Equal(r) || s.NumPieces() != r.NumPieces() {
+			t.Fatalf("trial %d: integer-row and big.Rat engines differ", trial)
+		}
 		f, info, err := Extract(bg, net, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -93,6 +96,9 @@ func TestRandomDomain(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := r.Restrict(ar, br)
+		if s, err := fromNetRat(bg, net, ar, br); err != nil || !s.Equal(rd) || s.NumPieces() != rd.NumPieces() {
+			t.Fatalf("trial %d: integer-row and big.Rat engines differ on the domain", trial)
+		}
 		if !rd.Equal(want) || rd.NumPieces() != want.NumPieces() {
 			t.Fatalf("trial %d on [%v, %v]: %d pieces, restriction of whole line has %d", trial, a, b, rd.NumPieces(), want.NumPieces())
 		}
@@ -421,4 +427,65 @@ func TestCloseCalls(t *testing.T) {
 			t.Logf("exact fallback: %v %s", info.Exact, info.Fallback)
 		})
 	}
+}
+
+// FuzzEngines builds a small net from the fuzz input (weights are multiples
+// of 1/4 or thirds, so both exact float64 and inexact rationals occur) and
+// checks that the float engine never contradicts the exact one.
+func FuzzEngines(f *testing.F) {
+	f.Add([]byte{2, 2, 1, 3, 5, 7, 9, 11, 13, 200, 100, 50})
+	f.Add([]byte{3, 1, 4, 0, 0, 0, 8, 8, 8, 8, 16, 16, 16, 16, 1, 2, 3})
+	f.Add([]byte{1, 1, 1, 255, 128, 0, 64, 32})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 3 {
+			return
+		}
+		depth := int(data[0])%3 + 1
+		width := int(data[1])%3 + 1
+		data = data[2:]
+		next := func() *big.Rat {
+			if len(data) == 0 {
+				return new(big.Rat)
+			}
+			b := data[0]
+			data = data[1:]
+			v := int64(b%33) - 16
+			if b >= 200 {
+				return big.NewRat(v, 3)
+			}
+			return big.NewRat(v, 4)
+		}
+		net := &relu.Net{}
+		in := 1
+		for k := 0; k <= depth; k++ {
+			out := width
+			if k == depth {
+				out = 1
+			}
+			l := relu.NewLayer(out, in)
+			for i := 0; i < out; i++ {
+				for j := 0; j < in; j++ {
+					l.SetRat(i, j, next())
+				}
+				l.SetBiasRat(i, next())
+			}
+			net.Layers = append(net.Layers, l)
+			in = out
+		}
+		r, err := FromNetRat(bg, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, info, err := Extract(bg, net, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Pieces != r.NumPieces() {
+			t.Fatalf("float engine %d pieces, exact %d", info.Pieces, r.NumPieces())
+		}
+		if s, err := fromNetRat(bg, net, nil, nil); err != nil || !s.Equal(r) {
+			t.Fatalf("integer-row and big.Rat engines differ")
+		}
+		checkAgainstNet(t, net, r)
+	})
 }

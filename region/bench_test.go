@@ -57,18 +57,20 @@ func benchBox(b *testing.B, net *relu.Net, n int) {
 			b.Fatal(err)
 		}
 		regions = cx.Counts[0].Regions
-		seen := map[string]bool{}
-		for _, r := range cx.Regions {
-			for _, v := range r.Vertices {
-				seen[fmt.Sprintf("%.9f", v)] = true
-			}
-		}
-		verts = len(seen)
 	}
+	cpu := cpuTime() - cpu0
+	cx, _ := Enumerate(context.Background(), net, dom, Options{Vertices: VerticesAlways})
+	seen := map[string]bool{}
+	for _, r := range cx.Regions {
+		for _, v := range r.Vertices {
+			seen[fmt.Sprintf("%.9f", v)] = true
+		}
+	}
+	verts = len(seen)
 	b.ReportMetric(float64(regions), "regions")
 	b.ReportMetric(float64(verts), "vertices")
 	b.ReportMetric(float64(regions)*float64(b.N)/b.Elapsed().Seconds(), "regions/s")
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // cpuTime is the CPU time (user + system) of the process so far: on a
@@ -77,4 +79,93 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func cube(n int, c, r float64) Domain {
+	lo := make([]float64, n)
+	hi := make([]float64, n)
+	for i := range lo {
+		lo[i], hi[i] = c-r, c+r
+	}
+	d, _ := Box(lo, hi)
+	return d
+}
+
+func benchDomain(b *testing.B, net *relu.Net, dom Domain, opt Options) {
+	var regions int
+	var partial bool
+	cpu0 := cpuTime()
+	for b.Loop() {
+		cx, err := Enumerate(context.Background(), net, dom, opt)
+		if err != nil && cx == nil {
+			b.Fatal(err)
+		}
+		regions, partial = cx.Counts[0].Regions, cx.Partial
+	}
+	b.ReportMetric(float64(regions), "regions")
+	if partial {
+		b.ReportMetric(1, "partial")
+	}
+	b.ReportMetric(float64(regions)*float64(b.N)/b.Elapsed().Seconds(), "regions/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkScaleDepth: 2→[64]×k→1 on [−1, 1]², k = 1..6.
+func BenchmarkScaleDepth(b *testing.B) {
+	for k := 1; k <= 6; k++ {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			ws := []int{2}
+			for range k {
+				ws = append(ws, 64)
+			}
+			benchDomain(b, randomNet(1, append(ws, 1)...), cube(2, 0, 1), Options{})
+		})
+	}
+}
+
+// BenchmarkScaleDim: n→[16]×3→1 on [−1, 1]^n, n = 2..6.
+func BenchmarkScaleDim(b *testing.B) {
+	for n := 2; n <= 6; n++ {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			benchDomain(b, randomNet(1, n, 16, 16, 16, 1), cube(n, 0, 1), Options{})
+		})
+	}
+}
+
+// BenchmarkR4 is workload R4: the ACAS Xu shape 5→[50]×6→5 on small boxes
+// around a random point, with a region limit.
+func BenchmarkR4(b *testing.B) {
+	net := randomNet(1, 5, 50, 50, 50, 50, 50, 50, 5)
+	for _, r := range []float64{0.02, 0.1, 0.2, 0.4} {
+		b.Run(fmt.Sprintf("r=%g", r), func(b *testing.B) {
+			benchDomain(b, net, cube(5, 0.1, r), Options{MaxRegions: 1_000_000})
+		})
+	}
+}
+
+// BenchmarkR5 is workload R5: a 2-D slice [−1, 1]² through a random anchor
+// of a 10→[20]×10→1 net (SplineCam's setting).
+func BenchmarkR5(b *testing.B) {
+	ws := []int{10}
+	for range 10 {
+		ws = append(ws, 20)
+	}
+	net := randomNet(1, append(ws, 1)...)
+	p := make([]float64, 10)
+	u := make([]float64, 10)
+	v := make([]float64, 10)
+	for i := range p {
+		p[i] = 0.1 * float64(i%3-1)
+		u[i] = float64((i*7)%5-2) / 4
+		v[i] = float64((i*3)%4) / 4
+	}
+	for _, r := range []float64{1, 4, 16} {
+		b.Run(fmt.Sprintf("window=%g", r), func(b *testing.B) {
+			dom, err := Slice(p, u, v, []float64{-r, -r}, []float64{r, r})
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchDomain(b, net, dom, Options{})
+		})
+	}
 }

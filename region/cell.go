@@ -197,12 +197,28 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 			if sg[w] >= 0 {
 				continue
 			}
-			tw := c.tight(w)
-			for k := range common {
-				common[k] = tu[k] & tw[k]
-			}
-			if !c.isEdge(u, w, common) {
-				continue
+			if c.words == 1 {
+				// Fast path: one word per tight set.
+				cm := tu[0] & c.t[w]
+				edge := true
+				for z, tz := range c.t[:c.nv] {
+					if cm&^tz == 0 && z != u && z != w {
+						edge = false
+						break
+					}
+				}
+				if !edge {
+					continue
+				}
+				common[0] = cm
+			} else {
+				tw := c.tight(w)
+				for k := range common {
+					common[k] = tu[k] & tw[k]
+				}
+				if !c.isEdge(u, w, common) {
+					continue
+				}
 			}
 			t := val[u] / (val[u] - val[w])
 			xu, xw := c.vert(u), c.vert(w)

@@ -423,8 +423,13 @@ func affineRank(c *cell, sel []int) int {
 		}
 		rows = append(rows, r)
 	}
-	return rank(rows, d, scale*1e-9)
+	return rank(rows, d, scale*rankTol)
 }
+
+// rankTol is the relative pivot threshold of rank: vertex differences
+// carry the coordinate errors discussed at cutTol, far below 1e-9 of the
+// cell's extent.
+const rankTol = 1e-9
 
 // rank of the row set by Gaussian elimination with partial pivoting; entries
 // below tol count as zero.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync"
@@ -122,6 +123,10 @@ type worker struct {
 	act   []int
 	pt    []float64
 	sel   []int
+	rk    []float64
+	fset  []uint64
+	fcnt  []int
+	rows  [][]float64
 	nleaf int
 }
 
@@ -398,6 +403,37 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 		}
 		o.vstart = append(o.vstart, int32(len(o.verts)/d))
 	}
+	// A constraint holds a facet iff its tight vertex set is an
+	// inclusion-maximal proper face. Up to d = 3, d tight vertices suffice
+	// (vertices of a lower face are at most 2, on a segment); beyond, test
+	// maximality among the tight sets, as bitsets over the vertices.
+	vw := (c.nv + 63) / 64
+	if d >= 4 {
+		if cap(w.fset) < c.nf*vw {
+			w.fset = make([]uint64, 2*c.nf*vw)
+			w.fcnt = make([]int, 2*c.nf)
+		}
+		fs := w.fset[:c.nf*vw]
+		for i := range fs {
+			fs[i] = 0
+		}
+		for v := 0; v < c.nv; v++ {
+			for wd, b := range c.tight(v) {
+				for b != 0 {
+					k := wd*64 + bits.TrailingZeros64(b)
+					b &= b - 1
+					fs[k*vw+v/64] |= 1 << uint(v%64)
+				}
+			}
+		}
+		for k := 0; k < c.nf; k++ {
+			n := 0
+			for _, x := range fs[k*vw : (k+1)*vw] {
+				n += bits.OnesCount64(x)
+			}
+			w.fcnt[k] = n
+		}
+	}
 	for k := 0; k < c.nf; k++ {
 		w.sel = w.sel[:0]
 		for v := 0; v < c.nv; v++ {
@@ -405,7 +441,7 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 				w.sel = append(w.sel, v)
 			}
 		}
-		if len(w.sel) < d || (d >= 4 && affineRank(c, w.sel) < d-1) {
+		if len(w.sel) < d || (d >= 4 && !w.maximal(k, c.nf, vw)) {
 			continue
 		}
 		fid := c.fid[k]
@@ -436,6 +472,53 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 	o.fstart = append(o.fstart, int32(len(o.ffid)))
 	o.nreg++
 	return mkRef(kindLeaf, w.task, o.nreg-1)
+}
+
+// maximal reports whether the tight set of constraint k (in w.fset) is not
+// strictly contained in another constraint's.
+func (w *worker) maximal(k, nf, vw int) bool {
+	fk := w.fset[k*vw : (k+1)*vw]
+	for j := 0; j < nf; j++ {
+		if j == k || w.fcnt[j] <= w.fcnt[k] {
+			continue
+		}
+		sub := true
+		for i, x := range fk {
+			if x&^w.fset[j*vw+i] != 0 {
+				sub = false
+				break
+			}
+		}
+		if sub {
+			return false
+		}
+	}
+	return true
+}
+
+// rankOf is affineRank without allocation (worker scratch space).
+func (w *worker) rankOf(c *cell, sel []int) int {
+	d := c.d
+	n := len(sel) - 1
+	if cap(w.rk) < n*d {
+		w.rk = make([]float64, 2*n*d)
+	}
+	if cap(w.rows) < n {
+		w.rows = make([][]float64, 2*n)
+	}
+	rows := w.rows[:n]
+	base := c.vert(sel[0])
+	scale := 0.0
+	for i, v := range sel[1:] {
+		r := w.rk[i*d : (i+1)*d]
+		x := c.vert(v)
+		for k := range r {
+			r[k] = x[k] - base[k]
+			scale = math.Max(scale, math.Abs(r[k]))
+		}
+		rows[i] = r
+	}
+	return rank(rows, d, scale*rankTol)
 }
 
 // sortCCW orders 2-D points (flat x,y pairs) counter-clockwise around c.
@@ -595,6 +678,11 @@ func (e *engine) match(offset []int) {
 	}
 	wg.Wait()
 }
+
+// autoExactBudget bounds the work (regions × units × width, a proxy for
+// the rational operations) of the automatic certification of a 2-D complex
+// whose float decisions leaned on the tolerance: about a second or two.
+const autoExactBudget = 2e8
 
 // mapTol is the relative tolerance for two float affine maps to be equal.
 // Two evaluations of the same map along different cell histories differ by
@@ -820,7 +908,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	total := offset[len(e.outs)]
 	e.match(offset)
 	var keys [][]string
-	if ex != nil && fn == nil {
+	if fn == nil {
 		cx.Regions = make([]Region, total)
 		for t, o := range e.outs {
 			for i := 0; i < o.nreg; i++ {
@@ -829,16 +917,18 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 				r.Index = offset[t] + i
 			}
 		}
-		if err := ex.certifyAll(ctx, cx.Regions, e, offset); err != nil {
-			return nil, err
+		// Decisions that leaned on the tolerance are certified after
+		// the fact in 2-D when that is affordable (the certificate is
+		// complete there): the float answer then stands proven, or the
+		// error says which region failed.
+		if ex == nil && e.near.Load() > 0 && e.d == 2 && !opt.NoAutoExact && runErr == nil && !e.stop.Load() &&
+			float64(total)*float64(wnet.Size()+1)*float64(e.widths[0]+e.m) <= autoExactBudget {
+			ex = newExact(wnet, dom)
+			cx.Stats.AutoCertified = true
 		}
-	} else if fn == nil {
-		cx.Regions = make([]Region, total)
-		for t, o := range e.outs {
-			for i := 0; i < o.nreg; i++ {
-				r := &cx.Regions[offset[t]+i]
-				e.fillRegion(r, o, i, cons, &sl)
-				r.Index = offset[t] + i
+		if ex != nil {
+			if err := ex.certifyAll(ctx, cx.Regions, e, offset); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -23,6 +23,10 @@ type Options struct {
 	Vertices VertexMode
 	// Adjacency keeps the list of adjacent region pairs in the Complex.
 	Adjacency bool
+	// NoAutoExact turns off the automatic exact certification of 2-D
+	// complexes in which some float decision relied on the tolerance
+	// (Stats.NearZero > 0).
+	NoAutoExact bool
 }
 
 // VertexMode says whether regions carry their vertices.
@@ -147,6 +151,9 @@ type Stats struct {
 	// When it is 0, every decision had a margin far above the rounding
 	// error; otherwise Options.Exact certifies the result.
 	NearZero int64
+	// AutoCertified is set when NearZero > 0 made the enumeration certify
+	// the complex in rationals although Options.Exact was not set.
+	AutoCertified bool
 }
 
 // Active reports whether unit i of hidden layer l is active on r.

@@ -57,8 +57,8 @@ func TestPaperPieceCounts(t *testing.T) {
 				if got := cx.Counts[0].Pieces; got != tc.pieces {
 					t.Errorf("exact=%v: pieces = %d, want %d", exact, got, tc.pieces)
 				}
-				if cx.Exact != exact {
-					t.Errorf("Exact flag = %v, want %v", cx.Exact, exact)
+				if cx.Exact != (exact || cx.Stats.AutoCertified) {
+					t.Errorf("Exact flag = %v with Options.Exact %v, auto %v", cx.Exact, exact, cx.Stats.AutoCertified)
 				}
 			}
 		})
@@ -606,5 +606,30 @@ func TestAffineNet(t *testing.T) {
 	cx := enumerate2(t, net, box2(t, -1, 1), Options{Exact: true})
 	if cx.Counts[0] != (Counts{1, 1, 1}) {
 		t.Errorf("got %+v", cx.Counts[0])
+	}
+}
+
+// TestAutoCertify: weights 1/3 are not floats, so the float path meets
+// values within the tolerance (NearZero > 0) and certifies the 2-D complex
+// in rationals by itself, unless told not to.
+func TestAutoCertify(t *testing.T) {
+	l1 := [][]*big.Rat{rats("0", "1"), rats("1", "0")}
+	third := rats("1/3", "2/3")
+	net := zonotopeNet(l1, [][]*big.Rat{third, third}, rat("1"))
+	cx := enumerate2(t, net, box2(t, -3, 3), Options{})
+	if cx.Stats.NearZero == 0 || !cx.Stats.AutoCertified || !cx.Exact {
+		t.Errorf("stats %+v exact %v: want near-zero decisions and automatic certification", cx.Stats, cx.Exact)
+	}
+	cx = enumerate2(t, net, box2(t, -3, 3), Options{NoAutoExact: true})
+	if cx.Stats.AutoCertified || cx.Exact {
+		t.Errorf("NoAutoExact: stats %+v exact %v", cx.Stats, cx.Exact)
+	}
+	if cx.Counts[0].Pieces != 36 {
+		t.Errorf("pieces %d, want 36", cx.Counts[0].Pieces)
+	}
+	// A generic random net needs no tolerance at all.
+	cx = enumerate2(t, randomNet(4, 2, 10, 10, 1), box2(t, -1, 1), Options{})
+	if cx.Stats.NearZero != 0 || cx.Stats.AutoCertified {
+		t.Errorf("random net: stats %+v", cx.Stats)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,7 +149,7 @@ func (s *Server) handleNet(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "upload.json"
 	}
-	n, err := s.cfg.Decode(name, strings.NewReader(string(data)))
+	n, err := s.cfg.Decode(name, bytes.NewReader(data))
 	if err != nil {
 		httpError(w, http.StatusBadRequest, "%s: %v", name, err)
 		return
@@ -324,16 +325,44 @@ func (s *Server) handleSlice(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, sl)
 }
 
-// handleRegions: GET /api/regions?net=ID[&box=A:B,C:D][&out=J][&exact=0].
+// handleRegions: GET /api/regions?net=ID[&box=A:B,C:D][&out=J][&exact=0]
+// [&x0=..&u=..&v=..]. A net with more than two inputs (or any net given a
+// plane) is mapped on the plane (s, t) ↦ x0 + s·u + t·v, by default the plane
+// of the first two coordinates.
 func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	e := s.lookup(w, q.Get("net"))
 	if e == nil {
 		return
 	}
-	if e.net.InputDim() != 2 {
-		httpError(w, http.StatusBadRequest, "region map needs a net with 2 inputs (%s has %d)", e.name, e.net.InputDim())
+	dim := e.net.InputDim()
+	if dim < 2 {
+		httpError(w, http.StatusBadRequest, "region map needs a net with at least 2 inputs (%s has %d); use the 1-D slice", e.name, dim)
 		return
+	}
+	netOnPlane := e.net
+	var plane *Plane
+	if dim > 2 || q.Get("x0") != "" || q.Get("u") != "" || q.Get("v") != "" {
+		plane = &Plane{X0: make([]float64, dim), U: make([]float64, dim), V: make([]float64, dim)}
+		plane.U[0], plane.V[1] = 1, 1
+		for _, f := range []struct {
+			name string
+			dst  *[]float64
+		}{{"x0", &plane.X0}, {"u", &plane.U}, {"v", &plane.V}} {
+			if v := q.Get(f.name); v != "" {
+				vals, err := parseFloats(v, dim, f.name)
+				if err != nil {
+					httpError(w, http.StatusBadRequest, "%v", err)
+					return
+				}
+				*f.dst = vals
+			}
+		}
+		var err error
+		if netOnPlane, err = planeNet(e.net, plane); err != nil {
+			httpError(w, http.StatusBadRequest, "%v", err)
+			return
+		}
 	}
 	box := [2][2]float64{e.view.Domain, e.view.Domain}
 	if v := q.Get("box"); v != "" {
@@ -360,11 +389,12 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 	if q.Get("exact") == "0" {
 		regions = s.cfg.Engines.FastRegions
 	}
-	rm, err := regions(r.Context(), e.net, out, box)
+	rm, err := regions(r.Context(), netOnPlane, out, box)
 	if err != nil {
 		httpError(w, http.StatusUnprocessableEntity, "%v", err)
 		return
 	}
+	rm.Plane = plane
 	writeOK(w, rm)
 }
 

@@ -33,6 +33,10 @@
 //
 // Errors are 4xx answers with a JSON body {"error": message}: 400 for bad
 // input (the decoder's message for a malformed net), 404 for unknown ids,
-// 413 for uploads over Config.MaxUpload. The server is meant for loopback;
-// CheckAddr refuses other addresses unless told otherwise.
+// 413 for uploads over Config.MaxUpload, 409 for a second training job, 422
+// when an engine gives up (too many regions). The server is meant for
+// loopback and has no authentication: CheckAddr refuses other listening
+// addresses, and unless Config.AllowRemote the handler answers only requests
+// addressed to localhost or a loopback IP (defeating DNS rebinding) and
+// refuses state-changing requests from pages of another origin (403).
 package web

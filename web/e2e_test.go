@@ -114,11 +114,21 @@ func count(t *testing.T, ctx context.Context, sel string) int {
 	return js[int](t, ctx, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel))
 }
 
-// hover moves the mouse to the centre of the i-th element matching sel, as
-// a user would, and returns that point.
+// hover moves the mouse, as a user would, to the i-th element matching sel:
+// to the vertex average of a polygon (inside it, the cells being convex) or
+// to the centre of any other element.
 func hover(t *testing.T, ctx context.Context, sel string, i int) {
 	t.Helper()
-	xy := js[[]float64](t, ctx, fmt.Sprintf(`(() => { const r = document.querySelectorAll(%q)[%d].getBoundingClientRect();
+	xy := js[[]float64](t, ctx, fmt.Sprintf(`(() => {
+		const e = document.querySelectorAll(%q)[%d];
+		if (e.tagName === "polygon") {
+			const m = e.getScreenCTM(), pts = e.points;
+			let x = 0, y = 0;
+			for (let k = 0; k < pts.numberOfItems; k++) { x += pts.getItem(k).x; y += pts.getItem(k).y; }
+			const p = new DOMPoint(x / pts.numberOfItems, y / pts.numberOfItems).matrixTransform(m);
+			return [p.x, p.y];
+		}
+		const r = e.getBoundingClientRect();
 		return [r.x + r.width / 2, r.y + r.height / 2]; })()`, sel, i))
 	do(t, ctx, "hover "+sel, chromedp.MouseEvent(chromedp.MouseMoved, xy[0], xy[1]))
 }
@@ -132,6 +142,9 @@ func TestE2E(t *testing.T) {
 		// σ(x) + σ(y): four quadrants, four maps.
 		"plane.json": `{"layers":[{"weight":[[1,0],[0,1]]},{"weight":[[1,1]]}]}`,
 		"bad.json":   `{"layers": [{"weight": [[1, 2], [3]]}]}`,
+		// σ(x) + σ(y) + σ(z): on the plane (s, t) ↦ (s, t, t − ½) three
+		// lines and six regions.
+		"space.json": `{"layers":[{"weight":[[1,0,0],[0,1,0],[0,0,1]]},{"weight":[[1,1,1]]}]}`,
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
@@ -215,7 +228,7 @@ func TestE2E(t *testing.T) {
 
 	t.Run("regions", func(t *testing.T) {
 		do(t, ctx, "regions of a 1-D net", chromedp.Click(chromedp.ID("tab-regions")))
-		waitText(t, ctx, "regions-msg", "needs a net with 2 inputs; this one has 1")
+		waitText(t, ctx, "regions-msg", "needs a net with at least 2 inputs; this one has 1")
 		do(t, ctx, "open plane", chromedp.Click(chromedp.ID("tab-open")),
 			chromedp.SetValue(chromedp.ID("path"), "plane.json"), chromedp.Click(chromedp.ID("open-path")))
 		waitText(t, ctx, "net-msg", "opened plane.json")
@@ -252,6 +265,23 @@ func TestE2E(t *testing.T) {
 		}
 		do(t, ctx, "bad box", chromedp.SetValue(chromedp.ID("box"), "1:0,0:1"), chromedp.Click(chromedp.ID("regions-draw")))
 		waitText(t, ctx, "regions-msg", "need A < B")
+
+		// A net R³ → R on a plane.
+		do(t, ctx, "open space", chromedp.Click(chromedp.ID("tab-open")),
+			chromedp.SetValue(chromedp.ID("path"), "space.json"), chromedp.Click(chromedp.ID("open-path")))
+		waitText(t, ctx, "net-msg", "opened space.json")
+		do(t, ctx, "plane", chromedp.Click(chromedp.ID("tab-regions")))
+		waitText(t, ctx, "region-counts", "4 regions · 4 pieces · 4 affine maps")
+		if js[bool](t, ctx, `document.getElementById("plane-row").hidden`) {
+			t.Error("plane inputs hidden for a net R³ → R")
+		}
+		do(t, ctx, "tilt plane", chromedp.SetValue(chromedp.ID("plane-x0"), "0,0,-0.5"),
+			chromedp.SetValue(chromedp.ID("plane-v"), "0,1,1"), chromedp.Click(chromedp.ID("regions-draw")))
+		waitText(t, ctx, "region-counts", "6 regions · 6 pieces · 6 affine maps")
+		waitText(t, ctx, "regions-msg", "on the plane (s, t)")
+		if n := count(t, ctx, "#region-svg polygon.cell"); n != 6 {
+			t.Errorf("%d polygons, want 6", n)
+		}
 	})
 
 	t.Run("build", func(t *testing.T) {
@@ -310,12 +340,28 @@ func TestE2E(t *testing.T) {
 	})
 
 	t.Run("train", func(t *testing.T) {
-		do(t, ctx, "train view", chromedp.Click(chromedp.ID("tab-train")),
+		// Bad input: a loss that needs ±1 labels, on real targets.
+		do(t, ctx, "hinge on real targets", chromedp.Click(chromedp.ID("tab-train")),
 			chromedp.SetValue(chromedp.ID("train-width"), "1"),
-			chromedp.Click(chromedp.ID("train-start")))
+			chromedp.SetValue(chromedp.ID("train-loss"), "hinge"), chromedp.Click(chromedp.ID("train-start")))
+		waitText(t, ctx, "train-status", "failed: ")
+		waitText(t, ctx, "train-status", "hinge")
+
+		// A run that only ends when cancelled: live progress, then Cancel.
+		do(t, ctx, "long run", chromedp.SetValue(chromedp.ID("train-width"), "7"),
+			chromedp.SetValue(chromedp.ID("train-loss"), "squared"), chromedp.Click(chromedp.ID("train-start")))
+		waitText(t, ctx, "train-status", "running: 5 / 5 search nodes done, best objective so far 5")
+		if v := js[float64](t, ctx, `document.getElementById("train-progress").value`); v != 5 {
+			t.Errorf("progress bar at %v, want 5", v)
+		}
+		do(t, ctx, "cancel", chromedp.Click(chromedp.ID("train-cancel")))
+		waitText(t, ctx, "train-status", "cancelled")
+
+		// The real thing on the page's example data.
+		do(t, ctx, "train", chromedp.SetValue(chromedp.ID("train-width"), "1"), chromedp.Click(chromedp.ID("train-start")))
 		got := waitText(t, ctx, "train-objective", "global optimum: objective ")
-		// Oracle: the same grid search as TestTrainERMAgainstGridSearch on
-		// the page's example data.
+		// Oracle: the grid search of TestTrainERMAgainstGridSearch on the
+		// same data.
 		var obj float64
 		fmt.Sscanf(strings.TrimPrefix(got, "global optimum: objective "), "%g", &obj)
 		X := []float64{-1, -0.5, 0, 0.5, 1}
@@ -336,6 +382,8 @@ func TestE2E(t *testing.T) {
 			t.Errorf("page shows objective %v, grid search %v", obj, best)
 		}
 		waitText(t, ctx, "train-status", "done in")
+		waitText(t, ctx, "train-objective", " · certified")
+		waitText(t, ctx, "current", "trained on data.csv (width 1, squared)")
 		if n := count(t, ctx, "#train-svg circle.datapoint"); n != 5 {
 			t.Errorf("%d data points drawn, want 5", n)
 		}
@@ -345,20 +393,6 @@ func TestE2E(t *testing.T) {
 		if !js[bool](t, ctx, `document.getElementById("train-cancel").disabled`) {
 			t.Error("Cancel enabled after the run")
 		}
-
-		// A run that only ends when cancelled: live progress, then Cancel.
-		do(t, ctx, "long run", chromedp.SetValue(chromedp.ID("train-width"), "7"), chromedp.Click(chromedp.ID("train-start")))
-		waitText(t, ctx, "train-status", "running: 5 / 5 guesses, best objective so far 5")
-		if v := js[float64](t, ctx, `document.getElementById("train-progress").value`); v != 5 {
-			t.Errorf("progress bar at %v, want 5", v)
-		}
-		do(t, ctx, "cancel", chromedp.Click(chromedp.ID("train-cancel")))
-		waitText(t, ctx, "train-status", "cancelled")
-
-		// Bad input: a loss that needs ±1 labels on real targets.
-		do(t, ctx, "hinge on real targets", chromedp.SetValue(chromedp.ID("train-width"), "1"),
-			chromedp.SetValue(chromedp.ID("train-loss"), "hinge"), chromedp.Click(chromedp.ID("train-start")))
-		waitText(t, ctx, "train-status", "failed")
 	})
 
 	// RELUCID_SCREENSHOTS=DIR saves a screenshot of each view, to look at.

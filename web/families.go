@@ -35,18 +35,18 @@ type Param struct {
 
 // families lists the built-in families (paper-spec §1.9, §1.10, Thm 3.5).
 var builtinFamilies = []Family{
-	{Name: "sawtooth", Title: "Sawtooth f_{k,w} = H_{a,…,a}, a_i = i/w, M = 1 (Theorem 3.5)", Inputs: 1, Domain: [2]float64{-0.25, 1.25},
+	{Name: "sawtooth", Title: "Sawtooth f(k, w): k zigzags with breakpoints i/w on [0, 1], w^k teeth (Theorem 3.5)", Inputs: 1, Domain: [2]float64{-0.25, 1.25},
 		Params: []Param{
 			{Name: "k", Label: "k (zigzag layers)", Min: 1, Max: 5, Step: 1, Default: 2},
 			{Name: "w", Label: "w (teeth per zigzag)", Min: 2, Max: 6, Step: 1, Default: 3},
 		}},
-	{Name: "zigzag", Title: "Zigzag composition H_{a^1,…,a^k} with skewed breakpoints a_i = (i/w)^p, M = 1", Inputs: 1, Domain: [2]float64{-0.25, 1.25},
+	{Name: "zigzag", Title: "Zigzag composition H = h∘…∘h (k times) with skewed breakpoints (i/w)^p on [0, 1]", Inputs: 1, Domain: [2]float64{-0.25, 1.25},
 		Params: []Param{
 			{Name: "k", Label: "k (zigzag layers)", Min: 1, Max: 4, Step: 1, Default: 2},
 			{Name: "w", Label: "w (teeth per zigzag)", Min: 2, Max: 6, Step: 1, Default: 2},
 			{Name: "p", Label: "p (skew of the breakpoints)", Min: 0.5, Max: 2, Step: 0.1, Default: 1.5},
 		}},
-	{Name: "zonotope", Title: "ZONOTOPE²_{k,w,m} = H ∘ γ_Z, generators on the half circle", Inputs: 2, Domain: [2]float64{-1, 1},
+	{Name: "zonotope", Title: "ZONOTOPE: k zigzags of w teeth after the support function γ_Z of m generators in R²", Inputs: 2, Domain: [2]float64{-1, 1},
 		Params: []Param{
 			{Name: "m", Label: "m (generators)", Min: 2, Max: 6, Step: 1, Default: 3},
 			{Name: "k", Label: "k (zigzag layers)", Min: 1, Max: 3, Step: 1, Default: 1},

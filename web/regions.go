@@ -1,8 +1,12 @@
 package web
 
 import (
+	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/relucid/relucid/relu"
 )
 
 // RegionMap is the polyhedral complex of an R² → R net over a box: its
@@ -16,6 +20,46 @@ type RegionMap struct {
 	Cells      []Cell        `json:"cells"`
 	// Exact reports whether the counts come from an exact engine.
 	Exact bool `json:"exact"`
+	// Plane, when set, is the plane of R^n the map is drawn on; box, cell
+	// polygons and maps are then in its coordinates (s, t).
+	Plane *Plane `json:"plane,omitempty"`
+}
+
+// Plane is the plane (s, t) ↦ X0 + s·U + t·V of the input space.
+type Plane struct {
+	X0 []float64 `json:"x0"`
+	U  []float64 `json:"u"`
+	V  []float64 `json:"v"`
+}
+
+// planeNet returns the R² net (s, t) ↦ n(X0 + s·U + t·V). The plane's affine
+// map is merged into the first layer exactly (relu.Compose, Lemma D.1), with
+// X0, U, V taken as the binary values of their floats.
+func planeNet(n *relu.Net, p *Plane) (*relu.Net, error) {
+	dim := n.InputDim()
+	if len(p.X0) != dim || len(p.U) != dim || len(p.V) != dim {
+		return nil, fmt.Errorf("plane needs points of %d coordinates", dim)
+	}
+	// u and v must span a plane: |u|²|v|² − (u·v)² > 0, decided exactly.
+	var uu, vv, uv, t big.Rat
+	w := make([][]*big.Rat, dim)
+	b := make([]*big.Rat, dim)
+	for i := range w {
+		u, v := new(big.Rat).SetFloat64(p.U[i]), new(big.Rat).SetFloat64(p.V[i])
+		uu.Add(&uu, t.Mul(u, u))
+		vv.Add(&vv, t.Mul(v, v))
+		uv.Add(&uv, t.Mul(u, v))
+		w[i] = []*big.Rat{u, v}
+		b[i] = new(big.Rat).SetFloat64(p.X0[i])
+	}
+	if t.Sub(t.Mul(&uu, &vv), new(big.Rat).Mul(&uv, &uv)).Sign() == 0 {
+		return nil, fmt.Errorf("plane directions u and v are parallel or zero")
+	}
+	a, err := relu.AffineLayer(w, b)
+	if err != nil {
+		return nil, err
+	}
+	return relu.Compose(n, a)
 }
 
 // Cell is one activation region.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -223,7 +224,9 @@ func TestRegionsAPI(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"net=" + id1, 400, "needs a net with 2 inputs (upload.json has 1)"},
+		{"net=" + id1, 400, "needs a net with at least 2 inputs (upload.json has 1)"},
+		{"net=" + id2 + "&u=1,0&v=2,0", 400, "parallel or zero"},
+		{"net=" + id2 + "&u=1,0,0", 400, "u needs 2 comma-separated numbers"},
 		{"net=" + id2 + "&box=1:0,0:1", 400, "need A < B"},
 		{"net=" + id2 + "&box=0:1", 400, "want A:B,C:D"},
 		{"net=" + id2 + "&box=0:1,a:b", 400, "not a finite number"},
@@ -234,6 +237,55 @@ func TestRegionsAPI(t *testing.T) {
 		code, msg := call(t, "GET", ts.URL+"/api/regions?"+tc.q, "", nil, nil)
 		if code != tc.code || !strings.Contains(msg, tc.msg) {
 			t.Errorf("%q: got %d %q, want %d containing %q", tc.q, code, msg, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestRegionsPlane(t *testing.T) {
+	ts, _ := newTest(t, Config{})
+	// f(x, y, z) = σ(x) + σ(y) + σ(z).
+	id := upload(t, ts, `{"layers":[{"weight":[[1,0,0],[0,1,0],[0,0,1]]},{"weight":[[1,1,1]]}]}`).ID
+	var rm RegionMap
+	// Default plane z = 0: σ(z) vanishes, four quadrants.
+	if code, msg := call(t, "GET", ts.URL+"/api/regions?net="+id, "", nil, &rm); code != 200 || rm.Regions != 4 || rm.Plane == nil ||
+		fmt.Sprint(rm.Plane.U, rm.Plane.V) != "[1 0 0] [0 1 0]" {
+		t.Fatalf("default plane: %d %s %+v", code, msg, rm)
+	}
+	// Plane (s, t) ↦ (s, t, t − ½): f = σ(s) + σ(t) + σ(t − ½), three
+	// lines, six regions, six maps.
+	if code, msg := call(t, "GET", ts.URL+"/api/regions?net="+id+"&x0=0,0,-0.5&u=1,0,0&v=0,1,1", "", nil, &rm); code != 200 ||
+		rm.Regions != 6 || rm.Pieces != 6 || rm.AffineMaps != 6 {
+		t.Errorf("tilted plane: %d %s %d/%d/%d", code, msg, rm.Regions, rm.Pieces, rm.AffineMaps)
+	}
+	for _, c := range rm.Cells {
+		if c.Pattern[0][0] == '1' && c.Pattern[0][1] == '1' && c.Pattern[0][2] == '1' && c.Grad != [2]float64{1, 2} {
+			t.Errorf("all active: map %v + %v", c.Grad, c.Offset)
+		}
+	}
+}
+
+func TestPlaneNetExact(t *testing.T) {
+	// Oracle: exact evaluation of the original net at x0 + s·u + t·v.
+	n := randomNet(&rngT{s: 9}, 4, 5, 3, 2)
+	p := &Plane{X0: []float64{0.5, -1, 0.25, 2}, U: []float64{1, 0.5, 0, -1}, V: []float64{0, 1, 0.125, 3}}
+	pn, err := planeNet(n, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range [][2]string{{"0", "0"}, {"1/3", "-2/7"}, {"5", "1"}, {"-1", "3/2"}} {
+		s, _ := new(big.Rat).SetString(st[0])
+		u, _ := new(big.Rat).SetString(st[1])
+		x := make([]*big.Rat, 4)
+		for i := range x {
+			x[i] = new(big.Rat).SetFloat64(p.X0[i])
+			x[i].Add(x[i], new(big.Rat).Mul(s, new(big.Rat).SetFloat64(p.U[i])))
+			x[i].Add(x[i], new(big.Rat).Mul(u, new(big.Rat).SetFloat64(p.V[i])))
+		}
+		got, want := pn.EvalRat([]*big.Rat{s, u}), n.EvalRat(x)
+		for j := range want {
+			if got[j].Cmp(want[j]) != 0 {
+				t.Errorf("(%s, %s) output %d: plane net %s, net %s", st[0], st[1], j, got[j], want[j])
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -72,6 +73,11 @@ type Config struct {
 	Decode func(name string, r io.Reader) (*relu.Net, error)
 	// Log receives one line per server error; nil discards.
 	Log *log.Logger
+	// AllowRemote accepts requests for any host name. Without it the
+	// server answers only requests addressed to localhost or a loopback
+	// IP, which defeats DNS rebinding: a web page elsewhere cannot make
+	// the browser read this server under its own name.
+	AllowRemote bool
 }
 
 // Server is the local web view. Create it with New.
@@ -169,7 +175,43 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no API endpoint %s %s", r.Method, r.URL.Path)
 	})
-	return securityHeaders(mux)
+	return s.guard(securityHeaders(mux))
+}
+
+// guard refuses requests addressed to a non-loopback host name (unless
+// AllowRemote) and state-changing requests sent by pages of another origin.
+func (s *Server) guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.cfg.AllowRemote && !loopbackHost(r.Host) {
+			httpError(w, http.StatusForbidden, "host %q is not a loopback address; start the server with --allow-remote to serve other names", r.Host)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if o := r.Header.Get("Origin"); o != "" && o != "null" {
+				u, err := url.Parse(o)
+				if err != nil || u.Host != r.Host {
+					httpError(w, http.StatusForbidden, "cross-origin request from %q refused", o)
+					return
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names localhost or a loopback
+// IP address.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // securityHeaders keeps other sites from framing the page or sniffing

@@ -452,6 +452,58 @@ func TestCheckAddr(t *testing.T) {
 	}
 }
 
+func TestGuard(t *testing.T) {
+	ts, _ := newTest(t, Config{})
+	do := func(method, host, origin string) (int, string) {
+		req, _ := http.NewRequest(method, ts.URL+"/api/families", nil)
+		if method == "POST" {
+			req, _ = http.NewRequest(method, ts.URL+"/api/build", strings.NewReader(`{"family":"sawtooth"}`))
+		}
+		if host != "" {
+			req.Host = host
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var e apiError
+		json.NewDecoder(res.Body).Decode(&e)
+		return res.StatusCode, e.Error
+	}
+	host := strings.TrimPrefix(ts.URL, "http://")
+	for _, tc := range []struct {
+		method, host, origin string
+		code                 int
+		msg                  string
+	}{
+		{"GET", "", "", 200, ""},
+		{"GET", "localhost:8080", "", 200, ""},
+		{"GET", "[::1]:8080", "", 200, ""},
+		{"GET", "evil.example:8080", "", 403, "not a loopback address"},
+		{"GET", "10.0.0.1", "", 403, "not a loopback address"},
+		{"POST", "", "http://" + host, 200, ""},
+		{"POST", "", "", 200, ""},
+		{"POST", "", "http://evil.example", 403, "cross-origin request"},
+		{"GET", "", "http://evil.example", 200, ""},
+	} {
+		code, msg := do(tc.method, tc.host, tc.origin)
+		if code != tc.code || !strings.Contains(msg, tc.msg) {
+			t.Errorf("%s host %q origin %q: %d %q, want %d %q", tc.method, tc.host, tc.origin, code, msg, tc.code, tc.msg)
+		}
+	}
+	// With AllowRemote any host name is served.
+	tr, _ := newTest(t, Config{AllowRemote: true})
+	req, _ := http.NewRequest("GET", tr.URL+"/api/families", nil)
+	req.Host = "relucid.example"
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Errorf("AllowRemote: %v %v", res.StatusCode, err)
+	}
+}
+
 func TestStaticAndUnknown(t *testing.T) {
 	ts, _ := newTest(t, Config{})
 	for _, p := range []string{"/", "/app.js", "/style.css"} {

@@ -21,7 +21,7 @@ func cmdBuild() command {
 with exact rational parameters (weights such as 10/3 are stored as strings).
 
 Families:
-  hard       H = h_{a^k} ∘ … ∘ h_{a^1} (Definition 8, Theorem 3.2): --a "A1;A2;...;Ak",
+  hard       H = h_{a^k} ∘ … ∘ h_{a^1} (Definition 8, Theorem 3.2; alias random): --a "A1;...;Ak",
              each Ai a comma-separated strictly increasing list in (0, M), or a random
              member with --seed, --k and --w. Hidden layer i has exactly |Ai|+1 units.
   sawtooth   f_{k,w} of Theorem 3.5: --k K --w W (M = 1, a = (1/w, …, (w−1)/w)).

@@ -82,7 +82,7 @@ example:
 					}
 				}
 				res, err := convert.Convert(e.ctx, in, convert.Options{
-					Method: m, Gadget: relu.Gadget(*gadget), Budget: *budget, Verify: *verify})
+					Method: m, Gadget: relu.Gadget(*gadget), Budget: *budget, Verify: *verify, Compare: true})
 				if err != nil {
 					return fmt.Errorf("%s: %w", path, err)
 				}

@@ -79,6 +79,7 @@ example:
 				b := docs[best]
 				m.Objective, m.Net = b.Objective, b.Net
 				m.Certificate.Objective, m.Loss, m.Penalty, m.KKTResidual = b.Certificate.Objective, b.Loss, b.Penalty, b.KKTResidual
+				m.ExactObjective, m.ExactGap = b.ExactObjective, b.ExactGap
 				m.LowerBound = math.Min(m.LowerBound, *b.Objective)
 				complete := len(seen) == m.Shards
 				m.Certified = certified && complete

@@ -441,7 +441,7 @@ func (p *paperRun) depthSeparation() {
 	// cost grows with the square of its width; 300 teeth keep it ~1 s.
 	maxT := 300.0
 	if p.long {
-		maxT = 5000
+		maxT = 1100
 	}
 	for _, w := range []int{2, 3, 4} {
 		for k := 1; math.Pow(float64(w), float64(k)) <= maxT; k++ {
@@ -872,7 +872,7 @@ func (p *paperRun) figures(dir string) error {
 		return err
 	}
 	for _, c := range []struct{ name, gens, title string }{
-		{"figure1-left.svg", "0,1;1,0", "H_{(1/2),(1/2)}∘γ_Z, Z = ℓ1 ball generators (0,1),(1,0): 17 pieces"},
+		{"figure1-left.svg", "0,1;1,0", "H_{(1/2),(1/2)}∘γ_Z with γ_Z = ‖·‖₁ (generators (0,1), (1,0)): 17 pieces"},
 		{"figure1-right.svg", "1/4,1/2;-1/2,0;0,-1/4;-1/4,-1/4", "H_{(1/2),(1/2)}∘γ_Z, four generators (octagon): 33 pieces"},
 	} {
 		z, _ := zonotope.Parse(c.gens)

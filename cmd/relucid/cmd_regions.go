@@ -301,13 +301,14 @@ type regionsJSON struct {
 	Partial       bool            `json:"partial"`
 	Exact         bool            `json:"exact"`
 	NearZero      int64           `json:"near_zero_decisions"`
+	AutoCertified bool            `json:"auto_certified"`
 	Seconds       float64         `json:"seconds"`
 	RegionsPerSec float64         `json:"regions_per_second"`
 }
 
 func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
 	s := regionsJSON{Regions: cx.Joint.Regions, Pieces: cx.Joint.Pieces, AffineMaps: cx.Joint.AffineMaps,
-		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact, NearZero: cx.Stats.NearZero,
+		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact, NearZero: cx.Stats.NearZero, AutoCertified: cx.Stats.AutoCertified,
 		Seconds: el.Seconds()}
 	for _, c := range cx.Counts {
 		s.PiecesPerOut = append(s.PiecesPerOut, c.Pieces)
@@ -338,6 +339,9 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 	}
 	if cx.Exact {
 		mode = "exact (every region and merge certified in rationals)"
+	}
+	if cx.Stats.AutoCertified {
+		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance, so every region and merge was certified in rationals", cx.Stats.NearZero)
 	}
 	fmt.Fprintf(w, "arithmetic:  %s\n", mode)
 	fmt.Fprintf(w, "time:        %.3f s (%.0f regions/s)\n", el.Seconds(), float64(cx.Joint.Regions)/max(el.Seconds(), 1e-9))

@@ -48,11 +48,12 @@ Example:
 					return usagef("%v", err)
 				}
 				srv, err := web.New(web.Config{
-					Root:      *root,
-					MaxUpload: *maxUp,
-					Engines:   serveEngines(),
-					Decode:    decodeNamed,
-					Log:       log.New(e.stderr, "relucid serve: ", log.LstdFlags),
+					Root:        *root,
+					MaxUpload:   *maxUp,
+					Engines:     serveEngines(),
+					Decode:      decodeNamed,
+					Log:         log.New(e.stderr, "relucid serve: ", log.LstdFlags),
+					AllowRemote: *remote,
 				})
 				if err != nil {
 					return err

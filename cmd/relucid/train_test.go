@@ -98,6 +98,9 @@ func TestTrainCLIShardsMerge(t *testing.T) {
 	if math.Abs(a["objective"].(float64)-m["objective"].(float64)) > 1e-9 || m["certified"] != true {
 		t.Errorf("merged %v (certified %v), single run %v", m["objective"], m["certified"], a["objective"])
 	}
+	if m["exact_objective"] == nil || m["exact_objective"] != a["exact_objective"] {
+		t.Errorf("merged exact_objective %v, single run %v", m["exact_objective"], a["exact_objective"])
+	}
 	// a missing shard is reported
 	if code, _, _ := runTrain(t, "merge", parts[0], parts[1]); code == 0 {
 		t.Error("merge of 2 of 3 shards succeeded")
@@ -211,4 +214,31 @@ func FuzzParseData(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Weight decay works for every loss from the CLI, and the certificate
+// carries the rational re-check of the objective (not for logistic loss).
+func TestTrainCLIWeightDecayAllLosses(t *testing.T) {
+	data := writeTemp(t, "wd.csv", "x,y\n-2,1\n-1,-1\n0,1\n1,-1\n2,1\n")
+	for _, loss := range []string{"squared", "absolute", "hinge", "logistic"} {
+		code, out, errs := runTrain(t, "train", data, "--width", "1", "--loss", loss, "--weight-decay", "0.25", "--output-bias", "--json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", loss, code, errs)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc["certified"] != true || doc["weight_decay"] != 0.25 {
+			t.Errorf("%s: %v", loss, out)
+		}
+		obj, l, pen := doc["objective"].(float64), doc["loss"].(float64), doc["penalty"].(float64)
+		if math.Abs(obj-(l+0.25*pen)) > 1e-9*(1+obj) {
+			t.Errorf("%s: objective %v ≠ loss %v + λ·penalty %v", loss, obj, l, pen)
+		}
+		_, hasExact := doc["exact_objective"]
+		if hasExact == (loss == "logistic") {
+			t.Errorf("%s: exact_objective present = %v", loss, hasExact)
+		}
+	}
 }

@@ -101,6 +101,13 @@ function setNet(info) {
   $("slice-d").value = Array(info.inputs).fill(0).map((_, i) => (i === 0 ? 1 : 0)).join(",");
   $("box").value = d[0] + ":" + d[1] + "," + d[0] + ":" + d[1];
   $("slice-out").max = $("regions-out").max = info.outputs - 1;
+  $("plane-row").hidden = info.inputs <= 2;
+  if (info.inputs > 2) {
+    const e = (k) => Array(info.inputs).fill(0).map((_, i) => (i === k ? 1 : 0)).join(",");
+    $("plane-x0").value = Array(info.inputs).fill(0).join(",");
+    $("plane-u").value = e(0);
+    $("plane-v").value = e(1);
+  }
 }
 
 async function openPath() {
@@ -183,9 +190,10 @@ function term(v, name) {
   return (v < 0 ? " − " : " + ") + fmt(Math.abs(v)) + name;
 }
 
-function describeCell(c, i) {
+function describeCell(c, i, plane) {
+  const [a, b] = plane ? ["s", "t"] : ["x", "y"];
   return "region " + (i + 1) + "\npattern  " + (c.pattern.length ? c.pattern.join(" | ") : "(no hidden layer)") +
-    "\naffine map  f(x, y) = " + fmt(c.grad[0]) + "·x" + term(c.grad[1], "·y") + term(c.offset, "") +
+    "\naffine map  f(" + a + ", " + b + ") = " + fmt(c.grad[0]) + "·" + a + term(c.grad[1], "·" + b) + term(c.offset, "") +
     "\nmap #" + (c.map + 1) + ", piece #" + (c.piece + 1);
 }
 
@@ -210,7 +218,7 @@ function plotRegions(svg, rm, info) {
       for (const q of g.querySelectorAll(".hl")) q.classList.remove("hl");
       poly.classList.add("hl");
       g.appendChild(poly); // draw the outline above the neighbours
-      info.textContent = describeCell(c, i);
+      info.textContent = describeCell(c, i, !!rm.plane);
     });
   });
   for (const t of niceTicks(bx[0], bx[1], 6)) {
@@ -230,18 +238,20 @@ async function fetchRegions(netID, q) {
 
 async function drawRegions() {
   if (!state.net) { setMsg("regions-msg", "open a net first", true); return; }
-  if (state.net.inputs !== 2) {
+  if (state.net.inputs < 2) {
     clear($("region-svg"));
     $("region-counts").textContent = "";
-    setMsg("regions-msg", "the region map needs a net with 2 inputs; this one has " + state.net.inputs, true);
+    setMsg("regions-msg", "the region map needs a net with at least 2 inputs; this one has " + state.net.inputs + " (see the 1-D slice)", true);
     return;
   }
   setMsg("regions-msg", "computing…");
+  const q = { box: $("box").value, out: $("regions-out").value };
+  if (state.net.inputs > 2) Object.assign(q, { x0: $("plane-x0").value, u: $("plane-u").value, v: $("plane-v").value });
   try {
-    const rm = await fetchRegions(state.net.id, { box: $("box").value, out: $("regions-out").value });
+    const rm = await fetchRegions(state.net.id, q);
     plotRegions($("region-svg"), rm, $("cell-info"));
     $("region-counts").textContent = regionCountText(rm);
-    setMsg("regions-msg", rm.exact ? "exact counts" : "float64 counts");
+    setMsg("regions-msg", (rm.exact ? "exact counts" : "float64 counts") + (rm.plane ? " on the plane (s, t)" : ""));
   } catch (e) {
     clear($("region-svg"));
     $("region-counts").textContent = "";
@@ -386,7 +396,7 @@ function onStatus(st) {
   if (p.total > 0) { bar.max = p.total; bar.value = p.done; } else bar.removeAttribute("value");
   const best = p.best !== undefined ? ", best objective so far " + fmt(p.best) : "";
   if (st.state === "running") {
-    setMsg("train-status", "running: " + p.done + (p.total ? " / " + p.total : "") + " guesses" + best + " (" + st.seconds.toFixed(1) + " s)");
+    setMsg("train-status", "running: " + p.done + (p.total ? " / " + p.total : "") + " search nodes done" + best + " (" + st.seconds.toFixed(1) + " s)");
     return;
   }
   state.job.finished = true;
@@ -396,7 +406,10 @@ function onStatus(st) {
   if (st.state === "done") {
     bar.max = 1; bar.value = 1;
     setMsg("train-status", "done in " + st.seconds.toFixed(2) + " s");
-    $("train-objective").textContent = "global optimum: objective " + st.objective + " (sum of losses)";
+    const ex = st.extra || {};
+    $("train-objective").textContent = "global optimum: objective " + st.objective + " (sum of losses)" +
+      (ex.certified === true ? " · certified" : ex.certified === false ? " · NOT certified" : "") +
+      (typeof ex.lower_bound === "number" ? " · lower bound " + fmt(ex.lower_bound) : "");
     if (st.net) showTrained(st.net);
   } else {
     bar.max = 1; bar.value = 0;
@@ -409,6 +422,7 @@ async function showTrained(netID) {
     const info = await api("GET", "/api/net/" + netID);
     setNet(info);
     const data = state.job.data;
+    if (info.inputs === 2) { setMsg("train-status", $("train-status").textContent + "; see its region map in the Region map view"); return; }
     if (info.inputs !== 1 || !data.length) return;
     let lo = Math.min(...data.map((r) => r[0])), hi = Math.max(...data.map((r) => r[0]));
     const pad = 0.1 * (hi - lo || 1); lo -= pad; hi += pad;

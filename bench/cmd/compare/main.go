@@ -53,10 +53,13 @@ import (
 )
 
 // AboveRel is the relative gap above which a restart counts as ending above
-// the optimum. Adam with the cosine-decayed step ends within ~1e-6 relative
-// of the minimum it converges to (measured on T1/T2); 1e-3 (0.1 %) is far above
-// that noise, so every restart counted has stalled at a worse stationary point.
-const AboveRel = 1e-3
+// the optimum. Measured on T1, T2 and T5 (bench/run_baselines.sh, -json): the
+// restarts that reach the optimum's basin end within 1e-8 relative of it for
+// the squared loss and within 1e-3 for the absolute loss (non-smooth, so
+// Adam's decayed steps still rattle around the kink). 1e-2 (1 %) is above
+// that noise; the restarts counted ended at a different, worse point or had
+// not converged after the iteration budget.
+const AboveRel = 1e-2
 
 // BelowTol: an objective of any real net below the certified optimum by more
 // than this (relative, with the same absolute floor) means a bug in relucid
@@ -183,8 +186,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	exact := fs.String("exact", "cli", "how to run the exact trainer: cli (relucid train as a process) or lib (erm.Train in-process)")
 	name := fs.String("suite", "baselines", "baselines, goals, check or all")
 	jsonOut := fs.String("json", "", "also write the raw rows as JSON here")
+	from := fs.String("from", "", "print the baselines table of a JSON file written by -json, without running anything")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
+	}
+	if *from != "" {
+		b, err := os.ReadFile(*from)
+		if err != nil {
+			return 1, err
+		}
+		var rows []Row
+		if err := json.Unmarshal(b, &rows); err != nil {
+			return 1, fmt.Errorf("%s: %w", *from, err)
+		}
+		rows = slices.DeleteFunc(rows, func(r Row) bool { return r.Limit > 0 })
+		printBaselines(stdout, rows, c)
+		return 0, nil
 	}
 	switch *exact {
 	case "cli":
@@ -299,6 +316,9 @@ func median(v []float64) float64 {
 	}
 	s := slices.Clone(v)
 	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
 	return s[len(s)/2]
 }
 
@@ -529,6 +549,14 @@ func fmtS(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
+// timeCell is the time of a baseline, or a dash if it produced nothing.
+func timeCell(secs float64, vs []float64) string {
+	if len(vs) == 0 {
+		return "—"
+	}
+	return fmtS(secs)
+}
+
 func fmtObj(v float64) string {
 	if v != v {
 		return "—"
@@ -546,39 +574,58 @@ func fmtCount(v float64) string {
 	return fmt.Sprintf("%.0f", v)
 }
 
-func gapCell(vs []float64, opt float64) string {
-	f, med, mx := gapStats(vs, opt)
+// aboveCell is "k/R" restarts above the optimum, with the median relative
+// gap of those k.
+func aboveCell(vs []float64, opt float64) string {
+	f, med, _ := gapStats(vs, opt)
 	if f != f {
 		return "—"
 	}
-	if f == 0 {
+	k := int(math.Round(f * float64(len(vs))))
+	if k == 0 {
 		return fmt.Sprintf("0/%d", len(vs))
 	}
-	return fmt.Sprintf("%d/%d (med %.1f%%, max %.0f%%)", int(math.Round(f*float64(len(vs)))), len(vs), 100*med, 100*mx)
+	return fmt.Sprintf("%d/%d (%s)", k, len(vs), fmtPct(med))
 }
 
-func best(vs []float64) float64 {
-	if len(vs) == 0 {
-		return math.NaN()
+// bestGap is the relative gap of the best restart.
+func bestGap(vs []float64, opt float64) string {
+	if len(vs) == 0 || opt != opt {
+		return "—"
 	}
-	return slices.Min(vs)
+	return fmtPct((slices.Min(vs) - opt) / math.Max(math.Abs(opt), objFloor))
+}
+
+func fmtPct(g float64) string {
+	switch {
+	case math.Abs(g) < 1e-4:
+		return "<0.01%"
+	case g < 0.1:
+		return fmt.Sprintf("%.2f%%", 100*g)
+	case g < 10:
+		return fmt.Sprintf("%.0f%%", 100*g)
+	}
+	return fmt.Sprintf("%.3g×", g+1)
 }
 
 func printBaselines(w io.Writer, rows []Row, c config) {
-	fmt.Fprintf(w, "| instance | loss | w | relucid optimum | relucid s | HiGHS obj | HiGHS s | HiGHS s / relucid s | Go GD best | Go GD s | Go restarts above (gap) | torch best | torch s | torch restarts above (gap) |\n")
-	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "| instance | loss | w | optimum (relucid) | relucid s | HiGHS s | HiGHS / relucid | Go GD s | Go best | Go above | torch s | torch best | torch above |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		loss := r.Loss
 		if r.Bias {
 			loss += "+bias"
 		}
-		milp, milpS, ratio := "—", "—", "—"
+		milpS, ratio := "—", "—"
 		if r.RunMILP {
-			milp, milpS = fmtObj(r.MILP), fmtS(r.MILPS)
-			if r.MILPErr != "" {
-				milp = "error"
-			} else if !r.MILPCertified {
-				milp += " (not certified)"
+			milpS = fmtS(r.MILPS)
+			switch {
+			case r.MILPErr != "":
+				milpS = "error"
+			case !r.MILPCertified:
+				milpS += " (not certified)"
+			case r.ExactErr == "" && math.Abs(r.MILP-r.Exact) > AgreeRel*math.Max(math.Abs(r.Exact), 1):
+				milpS += fmt.Sprintf(" (obj %s ≠)", fmtObj(r.MILP))
 			}
 			if r.ExactErr == "" && r.ExactS > 0 && r.MILPS == r.MILPS {
 				ratio = fmt.Sprintf("%.1f×", r.MILPS/r.ExactS)
@@ -590,13 +637,14 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 		} else if !r.ExactCertified {
 			ex += " (not certified)"
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			r.Name, loss, r.Width, ex, fmtS(r.ExactS), milp, milpS, ratio,
-			fmtObj(best(r.GoGD)), fmtS(r.GoGDS), gapCell(r.GoGD, r.Exact),
-			fmtObj(best(r.Torch)), fmtS(r.TorchS), gapCell(r.Torch, r.Exact))
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r.Name, loss, r.Width, ex, fmtS(r.ExactS), milpS, ratio,
+			timeCell(r.GoGDS, r.GoGD), bestGap(r.GoGD, r.Exact), aboveCell(r.GoGD, r.Exact),
+			timeCell(r.TorchS, r.Torch), bestGap(r.Torch, r.Exact), aboveCell(r.Torch, r.Exact))
 	}
-	fmt.Fprintf(w, "\nGD: %d restarts × %d full-batch Adam iterations (lr 0.01, cosine decay to 1e-4), PyTorch default init; "+
-		"a restart is \"above\" when its best objective exceeds the optimum by more than %g relative; gaps are relative to the optimum.\n",
+	fmt.Fprintf(w, "\nGD: %d restarts × %d full-batch Adam iterations (lr 0.01, cosine decay to 1e-4), PyTorch default init. "+
+		"\"best\": relative gap of the best restart to the optimum; \"above\": restarts whose best objective exceeds the optimum by more than %g relative, "+
+		"with their median relative gap. HiGHS s counts all w+1 sign multisets; its objective equals relucid's on every row unless marked ≠.\n",
 		c.restarts, c.iters, AboveRel)
 	var probs []string
 	for _, r := range rows {
