@@ -7,6 +7,9 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/relucid/relucid/region"
+	"github.com/relucid/relucid/relu"
 )
 
 // c1Inputs returns the random CPWL functions of benchmark C1 (benchmarks.md):
@@ -91,6 +94,80 @@ func BenchmarkC1(b *testing.B) {
 					b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkDepthCompression converts random deep nets with n = 2, 3 inputs
+// (integer weights in [−3, 3], hidden widths 3×3 or 4×4) on the box [−1, 1]^n
+// into nets with ⌈log₂(n+1)⌉ hidden layers. One op is one net (20 nets,
+// cycled); conversions beyond the exact reduction's budget count in
+// "too_large" and are retried with the max–min method ("lattice_*").
+func BenchmarkDepthCompression(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{2, 3} {
+		for _, w := range []int{3, 4} {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(w)))
+			var nets []*relu.Net
+			for c := 0; c < 20; c++ {
+				widths := []int{n, w, w, 1}
+				net := &relu.Net{}
+				for k := 1; k < len(widths); k++ {
+					l := relu.NewLayer(widths[k], widths[k-1])
+					for i := 0; i < l.Out; i++ {
+						for j := 0; j < l.In; j++ {
+							l.SetRat(i, j, big.NewRat(rng.Int64N(7)-3, 1))
+						}
+						l.SetBiasRat(i, big.NewRat(rng.Int64N(7)-3, 2))
+					}
+					net.Layers = append(net.Layers, l)
+				}
+				nets = append(nets, net)
+			}
+			lo := make([]*big.Rat, n)
+			hi := make([]*big.Rat, n)
+			for i := range lo {
+				lo[i], hi[i] = big.NewRat(-1, 1), big.NewRat(1, 1)
+			}
+			dom, err := region.BoxRat(lo, hi)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("n=%d/widths=%dx%d", n, w, w), func(b *testing.B) {
+				var size, hidden, pieces, tooLarge, done, lsize, lhidden, ldone int
+				for i := 0; i < b.N; i++ {
+					in := &Input{Kind: KindNet, Net: nets[i%len(nets)], Domain: &dom}
+					res, err := Convert(ctx, in, Options{Budget: 100_000})
+					if errors.Is(err, ErrTooLarge) {
+						tooLarge++
+						res, err = Convert(ctx, in, Options{Method: LatticeNet})
+						if err != nil {
+							b.Fatal(err)
+						}
+						lsize += res.Summary.Size
+						lhidden += res.Summary.HiddenLayers
+						ldone++
+						continue
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					size += res.Summary.Size
+					hidden += res.Summary.HiddenLayers
+					pieces += res.Summary.Pieces
+					done++
+				}
+				if done > 0 {
+					b.ReportMetric(float64(size)/float64(done), "size")
+					b.ReportMetric(float64(hidden)/float64(done), "hidden")
+					b.ReportMetric(float64(pieces)/float64(done), "pieces")
+				}
+				if ldone > 0 {
+					b.ReportMetric(float64(lsize)/float64(ldone), "lattice_size")
+					b.ReportMetric(float64(lhidden)/float64(ldone), "lattice_hidden")
+				}
+				b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
+			})
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 
+	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
 
@@ -19,6 +20,7 @@ const (
 	KindLattice       Kind = "lattice"       // (b) max_i min_{S_i} ℓ_j
 	KindTriangulation Kind = "triangulation" // (c) linear finite elements
 	KindNet           Kind = "net"           // (d) a ReLU net
+	KindPWL1          Kind = "pwl"           // a 1-D PWL function (breakpoints, values, end slopes)
 )
 
 // Input is one PWL function in one of the input forms; exactly the field
@@ -29,6 +31,10 @@ type Input struct {
 	Lattice       *Lattice
 	Triangulation *Triangulation
 	Net           *relu.Net
+	PWL1          *PWL1
+	// Domain is the box or polytope on which a net with n ≥ 2 inputs is
+	// converted (the output equals the net there).
+	Domain *region.Domain
 }
 
 // Dim returns the input dimension n.
@@ -42,6 +48,8 @@ func (in *Input) Dim() int {
 		return in.Triangulation.N
 	case KindNet:
 		return in.Net.InputDim()
+	case KindPWL1:
+		return 1
 	}
 	return 0
 }
@@ -76,9 +84,10 @@ type Options struct {
 	Compare bool
 }
 
-// ErrNeedsRegions is returned for nets with n ≥ 2 inputs: their depth
-// compression needs the n-D region engine.
-var ErrNeedsRegions = errors.New("convert: depth compression of a net with n ≥ 2 inputs needs the n-D region engine (package region), which is not available yet; 1-D nets are supported")
+// ErrNeedsDomain is returned for nets with n ≥ 2 inputs given without a
+// domain: their depth compression goes through the region complex over a
+// bounded box or polytope.
+var ErrNeedsDomain = errors.New("convert: a net with n ≥ 2 inputs is converted on a bounded domain: give a box (--box A:B,C:D,...)")
 
 // Result is a converted net with its summary.
 type Result struct {
@@ -137,6 +146,7 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		lat     *Lattice
 		ms      *MaxSum
 		checked *Checked
+		cells   []cellPoly
 		err     error
 	)
 	switch in.Kind {
@@ -161,12 +171,24 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			return nil, err
 		}
 		sum.HeHidden = relu.MaxTreeDepth(checked.StarSize()) + 1
+		for si, simp := range checked.Simplices {
+			c := cellPoly{piece: checked.Pieces[si]}
+			for _, v := range simp {
+				c.vertices = append(c.vertices, checked.Vertices[v])
+			}
+			cells = append(cells, c)
+		}
 		if n == 1 {
 			pwl = checked.PWL1()
 		}
 		if n > 1 || opt.Method == LatticeNet || opt.Compare {
 			lat = checked.Lattice()
 		}
+	case KindPWL1:
+		if err := in.PWL1.check(); err != nil {
+			return nil, err
+		}
+		pwl = in.PWL1.Simplify()
 	case KindNet:
 		if err := in.Net.Validate(); err != nil {
 			return nil, err
@@ -174,10 +196,17 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		if in.Net.OutputDim() != 1 {
 			return nil, fmt.Errorf("convert: the net has %d outputs; convert handles scalar functions", in.Net.OutputDim())
 		}
-		if n != 1 {
-			return nil, ErrNeedsRegions
+		if n == 1 {
+			pwl, err = PWL1FromNet(ctx, in.Net)
+			if err != nil {
+				return nil, err
+			}
+			break
 		}
-		pwl, err = PWL1FromNet(ctx, in.Net)
+		if in.Domain == nil {
+			return nil, ErrNeedsDomain
+		}
+		lat, cells, err = NetToLattice(ctx, in.Net, *in.Domain)
 		if err != nil {
 			return nil, err
 		}
@@ -244,7 +273,7 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	sum.HiddenLayers = res.Net.Depth() - 1
 	sum.Size = res.Net.Size()
 	if opt.Verify {
-		v, err := verify(ctx, in, checked, pwl, ms, res.Net, opt)
+		v, err := verify(ctx, in, cells, pwl, ms, res.Net, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -336,8 +365,9 @@ type Verification struct {
 	Proven bool `json:"proven"`
 	// Method says how: "exact-1d" compares exact PWL forms of the input and
 	// of the net (computed from the net's weights by the 1-D engine);
-	// "simplex" checks every simplex exactly at its corners and interior
-	// points, and proves it where every Wang–Sun term is affine on it;
+	// "cells" checks every simplex (or region of a net) exactly at its
+	// corners and interior points, and proves it where every Wang–Sun term
+	// is affine on it or, in the plane, over the kink-line arrangement;
 	// "arrangement" (n = 2) proves the Wang–Sun form equal to the input on
 	// every cell of the arrangement of both functions' kink lines inside a
 	// box meeting every cell, and checks the net at sample points;
@@ -353,7 +383,7 @@ type Verification struct {
 // visits; beyond it the verification falls back to exact sampling.
 const proofCells = 200_000
 
-func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *MaxSum, net *relu.Net, opt Options) (*Verification, error) {
+func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *MaxSum, net *relu.Net, opt Options) (*Verification, error) {
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
 	if pwl != nil && in.Dim() == 1 {
 		got, err := PWL1FromNet(ctx, net)
@@ -397,31 +427,33 @@ func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *Max
 	if planar {
 		lines = kinkLines(termGroups(ms))
 	}
-	cells, limit := 0, proofCells
-	if checked != nil {
-		v.Method = "simplex"
-		for s, simp := range checked.Simplices {
+	ncells, limit := 0, proofCells
+	if cells != nil {
+		v.Method = "cells"
+		for _, c := range cells {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			piece := checked.Pieces[s]
-			for _, vi := range simp {
-				if !check(checked.Vertices[vi], checked.Value(vi)) {
+			piece := c.piece
+			for _, x := range c.vertices {
+				if !check(x, piece.Eval(x)) {
 					return v, nil
 				}
 			}
+			if c.interior != nil && !check(c.interior, piece.Eval(c.interior)) {
+				return v, nil
+			}
 			for k := 0; k <= opt.Samples; k++ {
-				x := interiorPoint(checked.Vertices, simp, rng, k == 0)
+				x := interiorPoint(c.vertices, rng, k == 0)
 				if !check(x, piece.Eval(x)) {
 					return v, nil
 				}
 			}
 			switch {
-			case ms != nil && affineOn(ms, checked.Vertices, simp):
+			case ms != nil && affineOn(ms, c.vertices):
 				v.CellsProven++
 			case planar:
-				poly := [][]*big.Rat{checked.Vertices[simp[0]], checked.Vertices[simp[1]], checked.Vertices[simp[2]]}
-				x, ok, err := provePolygon(poly, lines, piece.Eval, ms.Eval, &cells, limit)
+				x, ok, err := provePolygon(c.vertices, lines, piece.Eval, ms.Eval, &ncells, limit)
 				switch {
 				case errors.Is(err, errProofBudget):
 					v.CellsSampled++
@@ -450,7 +482,7 @@ func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *Max
 			groups = [][]Affine{in.Lattice.Affine}
 		}
 		all := append(kinkLines(groups), lines...)
-		x, ok, err := provePolygon(boundingBox(all), all, f, ms.Eval, &cells, limit)
+		x, ok, err := provePolygon(boundingBox(all), all, f, ms.Eval, &ncells, limit)
 		switch {
 		case errors.Is(err, errProofBudget):
 		case err != nil:
@@ -462,7 +494,7 @@ func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *Max
 		default:
 			v.Method = "arrangement"
 			v.Proven = true
-			v.CellsProven = cells
+			v.CellsProven = ncells
 		}
 	}
 	n := in.Dim()
@@ -482,7 +514,7 @@ func verify(ctx context.Context, in *Input, checked *Checked, pwl *PWL1, ms *Max
 // the others on the whole simplex (checked at its corners, since
 // differences of affine functions are affine). Then ms is affine on the
 // simplex, and equality at the n+1 corners proves equality on it.
-func affineOn(ms *MaxSum, vs [][]*big.Rat, simp []int) bool {
+func affineOn(ms *MaxSum, corners [][]*big.Rat) bool {
 	vals := make([][]*big.Rat, len(ms.Affine))
 	for _, t := range ms.Terms {
 		if len(t.Args) == 1 {
@@ -490,9 +522,9 @@ func affineOn(ms *MaxSum, vs [][]*big.Rat, simp []int) bool {
 		}
 		for _, a := range t.Args {
 			if vals[a] == nil {
-				vals[a] = make([]*big.Rat, len(simp))
-				for c, v := range simp {
-					vals[a][c] = ms.Affine[a].Eval(vs[v])
+				vals[a] = make([]*big.Rat, len(corners))
+				for c, v := range corners {
+					vals[a][c] = ms.Affine[a].Eval(v)
 				}
 			}
 		}
@@ -500,7 +532,7 @@ func affineOn(ms *MaxSum, vs [][]*big.Rat, simp []int) bool {
 		for _, a := range t.Args {
 			dom := true
 			for _, b := range t.Args {
-				for c := range simp {
+				for c := range corners {
 					if vals[a][c].Cmp(vals[b][c]) < 0 {
 						dom = false
 						break
@@ -522,11 +554,12 @@ func affineOn(ms *MaxSum, vs [][]*big.Rat, simp []int) bool {
 	return true
 }
 
-// interiorPoint returns the barycenter (first) or a random rational point
-// with positive barycentric coordinates.
-func interiorPoint(vs [][]*big.Rat, simp []int, rng *rand.Rand, center bool) []*big.Rat {
-	n := len(vs[0])
-	w := make([]*big.Rat, len(simp))
+// interiorPoint returns the vertex average (first) or a random convex
+// combination with positive weights of the corners of a full-dimensional
+// polytope: a point of its interior.
+func interiorPoint(corners [][]*big.Rat, rng *rand.Rand, center bool) []*big.Rat {
+	n := len(corners[0])
+	w := make([]*big.Rat, len(corners))
 	total := new(big.Rat)
 	for i := range w {
 		if center {
@@ -540,8 +573,8 @@ func interiorPoint(vs [][]*big.Rat, simp []int, rng *rand.Rand, center bool) []*
 	var t big.Rat
 	for j := range x {
 		x[j] = new(big.Rat)
-		for i, v := range simp {
-			x[j].Add(x[j], t.Mul(w[i], vs[v][j]))
+		for i, v := range corners {
+			x[j].Add(x[j], t.Mul(w[i], v[j]))
 		}
 		x[j].Quo(x[j], total)
 	}

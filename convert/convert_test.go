@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relucid/relucid/pwl"
+	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
 
@@ -241,7 +243,11 @@ func checkNetEqualsOnTriangulation(t *testing.T, rng *rand.Rand, tr *Triangulati
 	}
 	for s, simp := range tr.Simplices {
 		for k := 0; k < 5; k++ {
-			x := interiorPoint(tr.Vertices, simp, rng, k == 0)
+			corners := make([][]*big.Rat, len(simp))
+			for i, v := range simp {
+				corners[i] = tr.Vertices[v]
+			}
+			x := interiorPoint(corners, rng, k == 0)
 			if got, want := net.EvalRat(x)[0], c.Pieces[s].Eval(x); got.Cmp(want) != 0 {
 				t.Fatalf("simplex %d at %v: net %v, f %v", s, x, got, want)
 			}
@@ -548,10 +554,71 @@ func TestNet1D(t *testing.T) {
 	}
 }
 
-func TestNetNDNeedsRegions(t *testing.T) {
+func TestNetNDNeedsDomain(t *testing.T) {
 	net := relu.MustFromFloats([][][]float64{{{1, 1}}, {{1}}}, nil)
-	if _, err := Convert(context.Background(), &Input{Kind: KindNet, Net: net}, Options{}); !errors.Is(err, ErrNeedsRegions) {
-		t.Fatalf("want ErrNeedsRegions, got %v", err)
+	if _, err := Convert(context.Background(), &Input{Kind: KindNet, Net: net}, Options{}); !errors.Is(err, ErrNeedsDomain) {
+		t.Fatalf("want ErrNeedsDomain, got %v", err)
+	}
+}
+
+// TestNetND checks depth compression of small random nets with n = 2, 3 on
+// a box against the nets' own exact evaluation at random points of the box.
+func TestNetND(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	ctx := context.Background()
+	done := 0
+	for trial := 0; trial < 12; trial++ {
+		n := 2 + trial%2
+		widths := []int{n, 2, 2, 1}
+		if trial%3 == 0 {
+			widths = []int{n, 3, 1}
+		}
+		net := &relu.Net{}
+		for k := 1; k < len(widths); k++ {
+			l := relu.NewLayer(widths[k], widths[k-1])
+			for i := 0; i < l.Out; i++ {
+				for j := 0; j < l.In; j++ {
+					l.SetRat(i, j, randRat(rng, 2))
+				}
+				l.SetBiasRat(i, randRat(rng, 1))
+			}
+			net.Layers = append(net.Layers, l)
+		}
+		lo := make([]*big.Rat, n)
+		hi := make([]*big.Rat, n)
+		for i := range lo {
+			lo[i], hi[i] = rat(-2, 1), rat(3, 2)
+		}
+		dom, err := region.BoxRat(lo, hi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Convert(ctx, &Input{Kind: KindNet, Net: net, Domain: &dom}, Options{Verify: true, Budget: 300_000})
+		if errors.Is(err, ErrTooLarge) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		done++
+		if res.Summary.HiddenLayers > relu.MaxTreeDepth(n+1) {
+			t.Errorf("hidden layers %d", res.Summary.HiddenLayers)
+		}
+		if n == 2 && !res.Summary.Verification.Proven {
+			t.Errorf("n=2 not proven: %+v", res.Summary.Verification)
+		}
+		for p := 0; p < 50; p++ {
+			x := make([]*big.Rat, n)
+			for i := range x {
+				x[i] = big.NewRat(rng.Int64N(701)-400, 200) // in [−2, 1.5]
+			}
+			if a, b := res.Net.EvalRat(x)[0], net.EvalRat(x)[0]; a.Cmp(b) != 0 {
+				t.Fatalf("trial %d at %v: converted %v, net %v", trial, x, a, b)
+			}
+		}
+	}
+	if done < 6 {
+		t.Errorf("only %d of 12 nets converted within the budget", done)
 	}
 }
 
@@ -720,5 +787,73 @@ func TestPlanarProof(t *testing.T) {
 		if _, ok, err := provePolygon(boundingBox(lines), lines, l.Eval, bad.Eval, &cells, proofCells); err != nil || ok {
 			t.Fatalf("perturbed form proven equal (err %v)", err)
 		}
+	}
+}
+
+// TestPWL1FromNetAgainstPwl cross-checks this package's 1-D engine with the
+// independent one of package pwl on random deep nets.
+func TestPWL1FromNetAgainstPwl(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	ctx := context.Background()
+	for trial := 0; trial < 40; trial++ {
+		widths := []int{1}
+		for l := 0; l < 1+rng.IntN(4); l++ {
+			widths = append(widths, 1+rng.IntN(5))
+		}
+		widths = append(widths, 1)
+		net := &relu.Net{}
+		for k := 1; k < len(widths); k++ {
+			l := relu.NewLayer(widths[k], widths[k-1])
+			for i := 0; i < l.Out; i++ {
+				for j := 0; j < l.In; j++ {
+					l.SetRat(i, j, randRat(rng, 3))
+				}
+				l.SetBiasRat(i, randRat(rng, 3))
+			}
+			net.Layers = append(net.Layers, l)
+		}
+		mine, err := PWL1FromNet(ctx, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := pwl.FromNetRat(ctx, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := (&PWL1{X: theirs.X, Y: theirs.Y, Left: theirs.SL, Right: theirs.SR})
+		if len(other.X) == 0 {
+			other.X, other.Y = []*big.Rat{new(big.Rat)}, []*big.Rat{net.EvalRat([]*big.Rat{new(big.Rat)})[0]}
+		}
+		if d := diffPWL1(mine, other.Simplify()); d != "" {
+			t.Fatalf("trial %d: convert and pwl disagree: %s", trial, d)
+		}
+	}
+}
+
+func TestPWLDescriptionInput(t *testing.T) {
+	// Spec §5 item 4: breakpoints (−1, 0, 2), values (0, 2, 0), slopes 1 and 3.
+	in, err := Decode(strings.NewReader(`{"breakpoints": [-1, 0, 2], "values": [0, 2, 0], "slope_left": 1, "slope_right": 3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Convert(context.Background(), in, Options{Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.Pieces != 4 || res.Summary.HiddenLayers != 1 || !res.Summary.Verification.Proven {
+		t.Errorf("%+v", res.Summary)
+	}
+	for x, want := range map[int64]int64{-2: -1, -1: 0, 0: 2, 2: 0, 3: 3} {
+		if got := res.Net.EvalRat([]*big.Rat{rat(x, 1)})[0]; got.Cmp(rat(want, 1)) != 0 {
+			t.Errorf("f(%d) = %v, want %d", x, got, want)
+		}
+	}
+}
+
+func TestBadTriangulation1DDuplicate(t *testing.T) {
+	tr := &Triangulation{N: 1, Vertices: [][]*big.Rat{{rat(0, 1)}, {rat(1, 1)}, {rat(1, 1)}, {rat(2, 1)}},
+		Simplices: [][]int{{0, 1}, {2, 3}}, Values: []*big.Rat{rat(0, 1), rat(1, 1), rat(1, 1), rat(0, 1)}}
+	if _, err := tr.Validate(); err == nil || !strings.Contains(err.Error(), "coincide") {
+		t.Fatalf("got %v", err)
 	}
 }

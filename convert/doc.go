@@ -10,9 +10,12 @@
 //   - Triangulation: linear finite elements — vertices, n-simplices and a
 //     value per vertex (or per simplex corner, checked for continuity) —
 //     on a convex domain.
-//   - A ReLU net with one input (depth compression through its exact
-//     breakpoints). Nets with n ≥ 2 inputs need the region engine and are
-//     not handled yet (ErrNeedsRegions).
+//   - A 1-D PWL function (breakpoints, values, end slopes).
+//   - A ReLU net (depth compression). With one input, through its exact
+//     breakpoints (PWL1FromNet), on all of R. With n ≥ 2 inputs, on a box
+//     or polytope, through the certified region complex of package region:
+//     the exact vertices of every region are recovered from the facets'
+//     exact hyperplanes, and Ovchinnikov's theorem gives a max–min form.
 //
 // # The construction
 //

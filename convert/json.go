@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 
+	"github.com/relucid/relucid/pwl"
 	"github.com/relucid/relucid/relu"
 )
 
@@ -45,8 +46,9 @@ type jsonInput struct {
 //	{"kind": "triangulation", "n": 2, "vertices": [[0, 0], …],
 //	 "simplices": [[0, 1, 2], …], "values": [0, 1, …]}
 //
-// (or "simplex_values": one row of n+1 values per simplex), or a network
-// JSON ({"layers": …}). Numbers are exact as in network JSON: a JSON number
+// (or "simplex_values": one row of n+1 values per simplex), a 1-D PWL
+// description of package pwl ({"breakpoints": …, "values": …,
+// "slope_left": …, "slope_right": …}), or a network JSON ({"layers": …}). Numbers are exact as in network JSON: a JSON number
 // is its float64 value, a string such as "1/3" an exact rational.
 func Decode(r io.Reader) (*Input, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
@@ -55,6 +57,20 @@ func Decode(r io.Reader) (*Input, error) {
 	}
 	if len(data) > MaxInputBytes {
 		return nil, fmt.Errorf("input larger than %d bytes", MaxInputBytes)
+	}
+	if pwl.IsDescription(data) {
+		f, err := pwl.DecodeDescription(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		p := &PWL1{X: f.X, Y: f.Y, Left: f.SL, Right: f.SR}
+		if len(p.X) == 0 { // affine: pwl stores its value at 0 in Y, if any
+			p.X = []*big.Rat{new(big.Rat)}
+			if len(p.Y) == 0 {
+				p.Y = []*big.Rat{new(big.Rat)}
+			}
+		}
+		return &Input{Kind: KindPWL1, PWL1: p}, nil
 	}
 	var ji jsonInput
 	if err := json.Unmarshal(data, &ji); err != nil {

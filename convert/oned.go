@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"sort"
 
@@ -302,4 +303,18 @@ func HingeForm(p *PWL1) *MaxSum {
 		}
 	}
 	return sb.result()
+}
+
+// check reports whether p is well formed: knots strictly ascending, one
+// value per knot, both end slopes.
+func (p *PWL1) check() error {
+	if len(p.X) == 0 || len(p.X) != len(p.Y) || p.Left == nil || p.Right == nil {
+		return errors.New("convert: malformed PWL function (need knots, one value per knot, two end slopes)")
+	}
+	for i := 1; i < len(p.X); i++ {
+		if p.X[i].Cmp(p.X[i-1]) <= 0 {
+			return fmt.Errorf("convert: breakpoints not strictly ascending at %d", i)
+		}
+	}
+	return nil
 }

@@ -52,6 +52,7 @@ func t2Data(D int, seed uint64) ([][]float64, []float64) {
 
 func benchTrain(b *testing.B, X [][]float64, Y []float64, w int, loss Loss, noPrune bool) {
 	var last *Result
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		r, err := Train(context.Background(), Problem{X: X, Y: Y, Width: w, Loss: loss}, Options{NoPrune: noPrune})
 		if err != nil {
@@ -59,6 +60,9 @@ func benchTrain(b *testing.B, X [][]float64, Y []float64, w int, loss Loss, noPr
 		}
 		last = r
 	}
+	// CPU seconds per run (all threads): the machine is shared, so wall
+	// time varies with the load.
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	c := last.Certificate
 	b.ReportMetric(float64(c.Solved), "programs")
 	b.ReportMetric(c.BruteForce, "bruteforce")
@@ -171,4 +175,25 @@ func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// BenchmarkT6GeneralN2 times the general enumerator (the fast paths'
+// oracle) on the n = 2 instance of BenchmarkT6 with D = 200, for comparison.
+func BenchmarkT6GeneralN2(b *testing.B) {
+	D, n := 200, 2
+	r := rand.New(rand.NewPCG(5, uint64(10*D+n)))
+	X := randPoints(r, D, n)
+	var k int
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		f, err := dichotomiesGeneral(context.Background(), X)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k = len(f)
+	}
+	b.ReportMetric(float64(k)*float64(b.N)/b.Elapsed().Seconds(), "dichotomies/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(k)*float64(b.N)/cpu, "dichotomies/cpu-s")
+	}
 }

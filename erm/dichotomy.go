@@ -7,8 +7,11 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // Geometric tolerances of the enumerator. Coordinates are first centred
@@ -97,8 +100,9 @@ type keyIdx struct {
 // present), in a new contiguous array. Bit-reversed words compare like the
 // bit strings, bit 0 first: the sets are radix-sorted on their reversed
 // first word, and runs with an equal first word are sorted by the
-// remaining words. Indices are sorted, not slice headers, which keeps the
-// garbage collector's write barriers out of the loop.
+// remaining words (chunks of whole runs on all cores for large families).
+// Indices are sorted, not slice headers, which keeps the garbage
+// collector's write barriers out of the loop.
 func sortedFamily(flat []uint64, words, n int) []Dichotomy {
 	keys := make([]uint64, n)
 	idx := make([]int32, n)
@@ -130,39 +134,71 @@ func sortedFamily(flat []uint64, words, n int) []Dichotomy {
 		keys, tmpK = tmpK, keys
 		idx, tmpI = tmpI, idx
 	}
-	if words > 1 {
-		var pairs []keyIdx
-		var refine func(idx []int32, keys []uint64, w int)
-		// refine sorts each run of equal keys by word w (MSD order).
-		refine = func(idx []int32, keys []uint64, w int) {
-			for i := 0; i < len(idx); {
-				j := i + 1
-				for j < len(idx) && keys[j] == keys[i] {
-					j++
-				}
-				if j-i > 1 && w < words {
-					pairs = pairs[:0]
-					for _, k := range idx[i:j] {
-						pairs = append(pairs, keyIdx{bits.Reverse64(flat[int(k)*words+w]), k})
-					}
-					slices.SortFunc(pairs, func(a, b keyIdx) int { return cmp.Compare(a.key, b.key) })
-					sub := keys[i:j]
-					for t, pr := range pairs {
-						idx[i+t], sub[t] = pr.idx, pr.key
-					}
-					refine(idx[i:j], sub, w+1)
-				}
-				i = j
-			}
-		}
-		refine(idx, keys, 1)
-	}
 	sorted := make([]uint64, n*words)
+	// Chunks of whole runs (equal first words) for the workers.
+	workers := 1
+	if n >= 1<<14 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var bounds []int
+	for i, step := 0, max(1, n/(4*workers)); i < n; {
+		bounds = append(bounds, i)
+		j := min(n, i+step)
+		for j < n && keys[j] == keys[j-1] {
+			j++
+		}
+		i = j
+	}
+	bounds = append(bounds, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var pairs []keyIdx
+			var refine func(idx []int32, keys []uint64, w int)
+			// refine sorts each run of equal keys by word w (MSD order).
+			refine = func(idx []int32, keys []uint64, w int) {
+				for i := 0; i < len(idx); {
+					j := i + 1
+					for j < len(idx) && keys[j] == keys[i] {
+						j++
+					}
+					if j-i > 1 && w < words {
+						pairs = pairs[:0]
+						for _, k := range idx[i:j] {
+							pairs = append(pairs, keyIdx{bits.Reverse64(flat[int(k)*words+w]), k})
+						}
+						slices.SortFunc(pairs, func(a, b keyIdx) int { return cmp.Compare(a.key, b.key) })
+						sub := keys[i:j]
+						for t, pr := range pairs {
+							idx[i+t], sub[t] = pr.idx, pr.key
+						}
+						refine(idx[i:j], sub, w+1)
+					}
+					i = j
+				}
+			}
+			for {
+				c := int(next.Add(1) - 1)
+				if c+1 >= len(bounds) {
+					return
+				}
+				lo, hi := bounds[c], bounds[c+1]
+				if words > 1 {
+					refine(idx[lo:hi], keys[lo:hi], 1)
+				}
+				for i := lo; i < hi; i++ {
+					copy(sorted[i*words:(i+1)*words], flat[int(idx[i])*words:int(idx[i]+1)*words])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	out := make([]Dichotomy, n)
-	for i, k := range idx {
-		d := sorted[i*words : (i+1)*words : (i+1)*words]
-		copy(d, flat[int(k)*words:int(k+1)*words])
-		out[i] = d
+	for i := range out {
+		out[i] = sorted[i*words : (i+1)*words : (i+1)*words]
 	}
 	return out
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"math"
 	"math/big"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Fast enumerators for n = 1 and n = 2. Both are exact: they decide every
@@ -250,27 +253,53 @@ func dichotomies2(ctx context.Context, X [][]float64) ([]Dichotomy, error) {
 	}
 	m := len(sw.P)
 	sw.cur = make([]uint64, sw.words)
-	sw.flat = make([]uint64, 0, (m*m-m+2)*sw.words)
 	sw.emit() // ∅
 	for q := 0; q < m; q++ {
 		sw.toggle(q)
 	}
 	sw.emit() // all points
-	if m > 1 {
-		sw.ev = make([]sweepEvent, 0, 2*(m-1))
-		sw.evTmp = make([]sweepEvent, 2*(m-1))
-		sw.packed = make([]uint64, 0, 2*(m-1))
-		sw.gid = make([]int32, 2*(m-1))
-		sw.enter = make([]int32, m)
-		sw.leave = make([]int32, m)
-		for p := 0; p < m; p++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			sw.pivot(p)
-		}
+	if m == 1 {
+		return sortedFamily(sw.flat, sw.words, 2), nil
 	}
-	return sortedFamily(sw.flat, sw.words, len(sw.flat)/sw.words), nil
+	// Pivots are independent: all cores, each with its own buffers.
+	workers := min(runtime.GOMAXPROCS(0), max(1, m/32))
+	parts := make([]*sweeper, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := range parts {
+		w := &sweeper{P: sw.P, dups: sw.dups, words: sw.words,
+			ev: make([]sweepEvent, 0, 2*(m-1)), evTmp: make([]sweepEvent, 2*(m-1)),
+			packed: make([]uint64, 0, 2*(m-1)), gid: make([]int32, 2*(m-1)),
+			enter: make([]int32, m), leave: make([]int32, m),
+			cur: make([]uint64, sw.words), flat: make([]uint64, 0, (m*m/workers+m)*sw.words)}
+		parts[k] = w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				p := int(next.Add(1) - 1)
+				if p >= m || ctx.Err() != nil {
+					return
+				}
+				w.pivot(p)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	total := len(sw.flat)
+	for _, w := range parts {
+		total += len(w.flat)
+	}
+	flat := make([]uint64, 0, total)
+	flat = append(flat, sw.flat...)
+	for _, w := range parts {
+		flat = append(flat, w.flat...)
+		w.flat = nil
+	}
+	return sortedFamily(flat, sw.words, total/sw.words), nil
 }
 
 // toggle flips the distinct point q (all its duplicates) in cur.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -17,12 +18,22 @@ func ParseRat(s string) (*big.Rat, error) {
 	if s == "" {
 		return nil, fmt.Errorf("empty number")
 	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		// big.Rat would expand 1e999999999 digit by digit; no parameter
+		// of a hard function needs an exponent beyond ±MaxExponent.
+		if e, err := strconv.Atoi(s[i+1:]); err != nil || e > MaxExponent || e < -MaxExponent {
+			return nil, fmt.Errorf("%q: exponent missing or beyond ±%d", s, MaxExponent)
+		}
+	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return nil, fmt.Errorf("%q is not a rational number (want e.g. 2, 0.25 or 1/3)", s)
 	}
 	return r, nil
 }
+
+// MaxExponent bounds the decimal exponent ParseRat accepts ("1e-300").
+const MaxExponent = 1000
 
 // ParseList parses a comma-separated list of rationals such as "1/3,2/3".
 func ParseList(s string) ([]*big.Rat, error) {

@@ -355,6 +355,8 @@ func TestBadInput(t *testing.T) {
 		{"1/2", "-1", "M must be positive"},
 		{"x", "1", "not a rational"},
 		{"1/0", "1", "not a rational"},
+		{"1e-99999", "1", "exponent"},
+		{"1e", "1", "exponent"},
 	} {
 		l, err := ParseLayers(c.a)
 		if err == nil {

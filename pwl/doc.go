@@ -32,10 +32,16 @@
 // unit sees, K obeys Lemma D.5: f has at most 2^{k−1}(w_1+1)w_2⋯w_k pieces
 // (LemmaD5).
 //
-// The rational engine (FromNetRat) uses the exact weights WR, BR. The
-// float64 engine (FromNet, Extract) carries with every value, slope and
+// The rational engine (FromNetRat) uses the exact weights WR, BR. It stores
+// the values at a knot as integers over one common denominator per knot
+// (slopes: per interval), so an affine layer written as integers over the
+// layer's least common denominator costs integer multiply-adds only, and a
+// zero crossing t − N_i·E/(D·S_i) gives the next row (N_j·S_i − S_j·N_i)/(D·S_i)
+// directly; rows are reduced by their gcd only when they grow large.
+//
+// The float64 engine (FromNet, Extract) carries with every value, slope and
 // slope jump an upper bound of its distance to the exact quantity at the
-// same float knot, obtained with error-free transformations (TwoSum and
+// exact knot, obtained with error-free transformations (TwoSum and
 // FMA-based TwoProd), so a bound of 0 certifies an exact value. It decides
 // a sign only when |value| exceeds its bound (or value and bound are both
 // 0), keeps two crossings apart only when their distance exceeds the sum of
@@ -45,11 +51,11 @@
 // propagated through the layers rather than recomputed from values, so a
 // kink masked downstream (a unit whose successors are off) stays exactly
 // zero. When any decision is too close to call it hands over to the
-// rational engine; so the piece count it reports is the exact one. The
-// positions of kinks of inner units are float knots near the true kinks;
-// the bounds account for this to first order in the rounding unit (values
-// of a unit between float knots deviate from the line through them by at
-// most the bound of the nearby crossing).
+// rational engine; so the piece count it reports (Info.Pieces) is exact.
+// A knot inserted at a zero crossing stands for the exact crossing point,
+// which lies within a position bound of its float position; values there
+// are bounds on the values at that exact point (the crossing unit is exactly
+// 0), so later layers recognise touches at such points exactly.
 //
 // Slice and SelectOutput restrict any net R^n → R^m to a line x_0 + t·d and
 // one output, as a net, so every net can be examined in 1-D.

@@ -27,6 +27,12 @@ func checkNet(net *relu.Net) error {
 // whole real line, using the exact weights WR and BR. The result is
 // simplified: its knots are exactly its breakpoints.
 func FromNetRat(ctx context.Context, net *relu.Net) (*Rat, error) {
+	if err := checkNet(net); err != nil {
+		return nil, err
+	}
+	if net.Depth() == 2 && net.Width() >= oneLayerMin {
+		return fromOneLayer(net, nil, nil), nil
+	}
 	return fromNetInt(ctx, net, nil, nil)
 }
 
@@ -36,6 +42,12 @@ func FromNetRat(ctx context.Context, net *relu.Net) (*Rat, error) {
 func FromNetRatOn(ctx context.Context, net *relu.Net, a, b *big.Rat) (*Rat, error) {
 	if a.Cmp(b) >= 0 {
 		return nil, fmt.Errorf("%w: [%s, %s]", ErrDomain, a.RatString(), b.RatString())
+	}
+	if err := checkNet(net); err != nil {
+		return nil, err
+	}
+	if net.Depth() == 2 && net.Width() >= oneLayerMin {
+		return fromOneLayer(net, a, b), nil
 	}
 	return fromNetInt(ctx, net, a, b)
 }

@@ -70,6 +70,10 @@ func FromNetOn(ctx context.Context, net *relu.Net, a, b float64) (*Func, error) 
 }
 
 // Extract is FromNet with options and a report of how the answer was found.
+// The returned Func's knots are its breakpoints and its NumPieces is
+// Info.Pieces. After a fallback to the rational engine the breakpoints are
+// roundings of exact ones; two breakpoints closer than float64 resolution
+// may then round to the same float (FromNetRat keeps them apart).
 func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, error) {
 	var info Info
 	if err := checkNet(net); err != nil {
@@ -86,22 +90,35 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 			return nil, info, fmt.Errorf("%w: [%s, %s]", ErrDomain, opt.ARat.RatString(), opt.BRat.RatString())
 		}
 	}
-	exactDomain := opt.ARat != nil && !(ratIsFloat(opt.ARat, opt.A) && ratIsFloat(opt.BRat, opt.B))
-	if !opt.Exact && !exactDomain {
+	// Domain ends that float64 cannot hold (such as 1/10): the float engine
+	// runs on their roundings, and its count stands only if no breakpoint
+	// can lie between a rounded end and the exact one.
+	offA := opt.ARat != nil && !ratIsFloat(opt.ARat, opt.A)
+	offB := opt.BRat != nil && !ratIsFloat(opt.BRat, opt.B)
+	if net.Depth() == 2 && net.Width() >= oneLayerMin {
+		// Sorting the kinks is exact and O(w log w); the grid would be
+		// quadratic in the width here.
+		opt.Exact = true
+	}
+	if !opt.Exact {
 		e := &fltEngine{}
 		f, err := e.run(ctx, net, opt)
 		var u uncertain
 		if err == nil {
+			if why := e.nearEnds(f, offA, offB, opt.A, opt.B); why != "" {
+				err = uncertain{why}
+			}
+		}
+		if err == nil {
 			info.Knots = e.K
 			info.Pieces = e.pieces
+			f.certPieces = e.pieces
 			return f, info, nil
 		}
 		if !errors.As(err, &u) {
 			return nil, info, err
 		}
 		info.Fallback = u.why
-	} else if exactDomain && !opt.Exact {
-		info.Fallback = "domain ends are not float64 numbers"
 	}
 	info.Exact = true
 	var r *Rat
@@ -120,7 +137,9 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 	}
 	info.Knots = len(r.X)
 	info.Pieces = r.NumPieces()
-	return r.Float(), info, nil
+	f := r.Float()
+	f.certPieces = info.Pieces
+	return f, info, nil
 }
 
 func ratIsFloat(r *big.Rat, f float64) bool {
@@ -136,14 +155,16 @@ func ratIsFloat(r *big.Rat, f float64) bool {
 // All arrays are knot-major and flat, and reused between layers.
 //
 // Every error bound is an upper bound of |computed − exact| where "exact"
-// is the net evaluated in rational arithmetic at the (float) knot; a bound of
+// is the net evaluated in rational arithmetic at the exact point the knot
+// stands for (within e.te of its float position e.t); a bound of
 // 0 means the value is exact. Slopes and jumps are propagated rather than
 // recomputed from values, so a jump that is exactly zero (a unit whose kink
 // is masked downstream) stays exactly zero.
 type fltEngine struct {
 	bounded bool
 	w, K    int
-	pieces  int // certified piece count, set by result
+	pieces  int       // certified piece count, set by result
+	bpErr   []float64 // position bounds of the breakpoints, set by result
 	t, te   []float64
 	v, e    []float64
 	j, ej   []float64
@@ -662,6 +683,30 @@ func (e *fltEngine) interval(r int) error {
 	return nil
 }
 
+// nearEnds reports why the count on the rounded domain [a, b] might differ
+// from the count on the exact one: a breakpoint within its position bound
+// plus two ulps of a rounded end (offA, offB tell which ends were rounded).
+func (e *fltEngine) nearEnds(f *Func, offA, offB bool, a, b float64) string {
+	if e.pieces == 1 {
+		return ""
+	}
+	for i, x := range f.X {
+		for _, c := range []struct {
+			off bool
+			end float64
+		}{{offA, a}, {offB, b}} {
+			if !c.off {
+				continue
+			}
+			slack := 2 * (math.Nextafter(math.Abs(c.end), math.Inf(1)) - math.Abs(c.end))
+			if math.Abs(x-c.end) <= e.bpErr[i]+slack {
+				return fmt.Sprintf("breakpoint %g is too close to the rounded domain end %g", x, c.end)
+			}
+		}
+	}
+	return ""
+}
+
 // result certifies, knot by knot, whether the output's slope changes, and
 // returns the simplified function.
 func (e *fltEngine) result() (*Func, error) {
@@ -680,6 +725,7 @@ func (e *fltEngine) result() (*Func, error) {
 		}
 		f.X = append(f.X, e.t[k])
 		f.Y = append(f.Y, e.v[k])
+		e.bpErr = append(e.bpErr, e.te[k])
 	}
 	e.pieces = len(f.X) + 1
 	if e.bounded {

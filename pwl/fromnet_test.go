@@ -107,6 +107,13 @@ func TestRandomDomain(t *testing.T) {
 			t.Fatal(err)
 		}
 		agree(t, f, rd)
+		whole, err := FromNet(bg, net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := whole.Restrict(a, b).NumPieces(); p != rd.NumPieces() || f.NumPieces() != p {
+			t.Fatalf("trial %d: Restrict of the certified function has %d pieces, FromNetOn %d, exact %d", trial, p, f.NumPieces(), rd.NumPieces())
+		}
 		if fr := info.Pieces; fr != rd.NumPieces() {
 			t.Fatalf("float %d pieces, exact %d", fr, rd.NumPieces())
 		}
@@ -488,4 +495,37 @@ func FuzzEngines(f *testing.F) {
 		}
 		checkAgainstNet(t, net, r)
 	})
+}
+
+func TestRationalDomainEnds(t *testing.T) {
+	// σ(x − 1/10) + σ(x − 1/2): breakpoints 1/10 and 1/2.
+	net := ratNet([][][]string{{{"1"}, {"1"}}, {{"1", "1"}}}, [][]string{{"-1/10", "-1/2"}, {"0"}})
+	tests := []struct {
+		a, b   string
+		pieces int
+		exact  bool // the float engine must hand over
+	}{
+		{"1/10", "1", 2, true},   // 1/10 is the end: not a breakpoint
+		{"1/11", "1", 3, false},  // far from both breakpoints
+		{"0", "1/2", 2, false},   // 1/2 is a float: exact end, no rounding
+		{"0", "3/10", 2, false},  // rounded end far from breakpoints
+		{"1/10", "1/2", 1, true}, // both breakpoints are ends
+	}
+	for _, tc := range tests {
+		a, b := rat(tc.a), rat(tc.b)
+		fa, _ := a.Float64()
+		fb, _ := b.Float64()
+		_, info, err := Extract(bg, net, Options{Domain: true, A: fa, B: fb, ARat: a, BRat: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := FromNetRatOn(bg, net, a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Pieces != tc.pieces || r.NumPieces() != tc.pieces || info.Exact != tc.exact {
+			t.Errorf("[%s, %s]: float engine %d pieces (exact fallback %v), exact %d, want %d (fallback %v)",
+				tc.a, tc.b, info.Pieces, info.Exact, r.NumPieces(), tc.pieces, tc.exact)
+		}
+	}
 }

@@ -23,6 +23,11 @@ import (
 type Func struct {
 	X, Y   []float64
 	SL, SR float64
+
+	// certPieces, when positive, is the certified piece count of a Func
+	// returned by the engine (its knots are exactly its breakpoints), so
+	// that NumPieces and Breakpoints never second-guess it with SlopeTol.
+	certPieces int
 }
 
 // ErrEmpty is returned for a function description without knots.
@@ -91,11 +96,10 @@ func (f *Func) Slopes() []float64 {
 // scales; 2⁻⁴⁰ ≈ 9·10⁻¹³ leaves a margin of 2¹¹ for error accumulated
 // upstream (Compose, Add of rounded data).
 //
-// Functions returned by FromNet, FromNetOn and Extract do not rely on it:
-// their knots are exactly the certified breakpoints, so their piece count
-// is len(X)+1 (or 1 for a single anchor with SL == SR), reported as
-// Info.Pieces. Simplify can merge a certified breakpoint whose slope change
-// is below this tolerance.
+// Functions returned by FromNet, FromNetOn and Extract (and their Clone
+// and Restrict) do not use it: their knots are exactly the certified
+// breakpoints, and NumPieces, Breakpoints and Simplify report them as
+// certified.
 const SlopeTol = 0x1p-40
 
 // removable reports whether knot i can be dropped (slopes s[i], s[i+1]
@@ -123,6 +127,9 @@ func (f *Func) removable(s []float64, i int) bool {
 // SlopeTol) and returns f. When no breakpoint remains the leftmost knot is
 // kept as the anchor.
 func (f *Func) Simplify() *Func {
+	if f.certPieces > 0 {
+		return f
+	}
 	s := f.Slopes()
 	drop := make([]bool, len(f.X))
 	for i := range f.X {
@@ -147,6 +154,12 @@ func (f *Func) Simplify() *Func {
 // Breakpoints returns the knots where the slope changes (up to SlopeTol),
 // ascending, without modifying f.
 func (f *Func) Breakpoints() []float64 {
+	if f.certPieces == 1 {
+		return nil
+	}
+	if f.certPieces > 1 {
+		return append([]float64(nil), f.X...)
+	}
 	c := f.Clone().Simplify()
 	if len(c.X) == 1 && c.SL == c.SR {
 		return nil
@@ -156,11 +169,16 @@ func (f *Func) Breakpoints() []float64 {
 
 // NumPieces returns the number of maximal intervals on which f is affine:
 // one more than the number of breakpoints (decided up to SlopeTol).
-func (f *Func) NumPieces() int { return len(f.Breakpoints()) + 1 }
+func (f *Func) NumPieces() int {
+	if f.certPieces > 0 {
+		return f.certPieces
+	}
+	return len(f.Breakpoints()) + 1
+}
 
 // Clone returns a deep copy of f.
 func (f *Func) Clone() *Func {
-	return &Func{X: append([]float64(nil), f.X...), Y: append([]float64(nil), f.Y...), SL: f.SL, SR: f.SR}
+	return &Func{X: append([]float64(nil), f.X...), Y: append([]float64(nil), f.Y...), SL: f.SL, SR: f.SR, certPieces: f.certPieces}
 }
 
 // Restrict returns the restriction of f to [a, b] as a Func whose knots are
@@ -185,6 +203,15 @@ func (f *Func) Restrict(a, b float64) *Func {
 	r.SL = (r.Y[1] - r.Y[0]) / (r.X[1] - r.X[0])
 	n := len(r.X)
 	r.SR = (r.Y[n-1] - r.Y[n-2]) / (r.X[n-1] - r.X[n-2])
+	switch {
+	case f.certPieces > 1 && n > 2:
+		// Keep only the certified breakpoints inside (a, b).
+		r.X, r.Y = r.X[1:n-1], r.Y[1:n-1]
+		r.certPieces = n - 1
+	case f.certPieces > 0:
+		r.X, r.Y, r.SR = r.X[:1], r.Y[:1], r.SL
+		r.certPieces = 1
+	}
 	return r
 }
 

@@ -583,6 +583,9 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 	var ferr error
 	for t := range done {
 		finished[t] = true
+		if e.opt.Progress != nil {
+			e.opt.Progress(e.count.Load())
+		}
 		for flushed < len(e.tasks) && finished[flushed] {
 			if fn != nil && ferr == nil {
 				if err := fn(flushed, e.outs[flushed]); err != nil {

@@ -27,6 +27,9 @@ type Options struct {
 	// complexes in which some float decision relied on the tolerance
 	// (Stats.NearZero > 0).
 	NoAutoExact bool
+	// Progress, when set, is called from one goroutine with the number of
+	// regions found so far, each time a batch of work completes.
+	Progress func(regions int64)
 }
 
 // VertexMode says whether regions carry their vertices.

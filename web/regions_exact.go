@@ -18,11 +18,6 @@ func regionsExact(ctx context.Context, n *relu.Net, out int, box [2][2]float64) 
 	return regionsEnumerate(ctx, n, out, box, true)
 }
 
-// regionsFast is package region's float64 enumeration, for live previews.
-func regionsFast(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error) {
-	return regionsEnumerate(ctx, n, out, box, false)
-}
-
 func regionsEnumerate(ctx context.Context, n *relu.Net, out int, box [2][2]float64, exact bool) (*RegionMap, error) {
 	if n.InputDim() != 2 {
 		return nil, fmt.Errorf("region map needs a net with 2 inputs (this net has %d)", n.InputDim())

@@ -20,7 +20,7 @@ var unitBox = [2][2]float64{{-1, 1}, {-1, 1}}
 var regionEngines = []struct {
 	name string
 	f    func(context.Context, *relu.Net, int, [2][2]float64) (*RegionMap, error)
-}{{"exact", regionsExact}, {"fast", regionsFast}, {"float oracle", regionsFloat}}
+}{{"exact", regionsExact}, {"float", regionsFloat}}
 
 func TestRegionsDegenerate(t *testing.T) {
 	ctx := context.Background()

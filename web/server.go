@@ -53,9 +53,10 @@ type Engines struct {
 
 // DefaultEngines returns the built-in engines: exact 1-D slices (package
 // pwl), exact region maps (package region), the hard families of package
-// hard and exact training (package erm).
+// hard and exact training (package erm); for previews, float64 slices (pwl)
+// and float64 region maps by polygon cutting.
 func DefaultEngines() Engines {
-	return Engines{Slice: sliceExact, Regions: regionsExact, FastSlice: sliceFast, FastRegions: regionsFast,
+	return Engines{Slice: sliceExact, Regions: regionsExact, FastSlice: sliceFast, FastRegions: regionsFloat,
 		Families: builtinFamilies, Build: buildFamily, Train: trainERM}
 }
 

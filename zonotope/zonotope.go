@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -58,6 +59,12 @@ func Parse(s string) (*Zonotope, error) {
 		var g []*big.Rat
 		for j, c := range strings.Split(part, ",") {
 			c = strings.TrimSpace(c)
+			if k := strings.IndexAny(c, "eE"); k >= 0 {
+				// big.Rat would expand 1e999999999 digit by digit.
+				if e, err := strconv.Atoi(c[k+1:]); err != nil || e > 1000 || e < -1000 {
+					return nil, fmt.Errorf("generator %d, coordinate %d: %q: exponent missing or beyond ±1000", i+1, j+1, c)
+				}
+			}
 			r, ok := new(big.Rat).SetString(c)
 			if !ok {
 				return nil, fmt.Errorf("generator %d, coordinate %d: %q is not a rational number", i+1, j+1, c)

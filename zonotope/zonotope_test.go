@@ -324,6 +324,7 @@ func TestBadInput(t *testing.T) {
 		{"0,0;0,0", "all 2 generators are zero"},
 		{"1,x", "not a rational"},
 		{"1,;0,1", "not a rational"},
+		{"1e99999,0", "exponent"},
 	} {
 		_, err := Parse(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -37,7 +37,7 @@ func commands() []command {
 	cs := []command{
 		cmdEval(), cmdPieces(), cmdShallow(), cmdDemo(),
 		cmdRegions(), cmdConvert(), cmdPaper(), cmdTrain(), cmdMerge(),
-		cmdBuild(), cmdBounds(), cmdServe(), cmdExport(),
+		cmdBuild(), cmdBounds(), cmdServe(), cmdExport(), cmdPlot(),
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

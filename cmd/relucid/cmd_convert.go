@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/relucid/relucid/convert"
+	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
 
 func cmdConvert() command {
 	return command{
 		name:    "convert",
-		args:    "IN.json|NET.onnx -o OUT.json [--json] [--verify=false] [--method wangsun|lattice]",
+		args:    "IN.json|NET.onnx -o OUT.json [--box A:B,C:D,...] [--json] [--verify=false] [--method wangsun|lattice]",
 		summary: "PWL function or net → net with ⌈log₂(n+1)⌉ hidden layers",
 		help: `Writes a ReLU net computing exactly the same function as IN with at most
 ⌈log₂(n+1)⌉ hidden layers (Theorem 2.1), through the Wang–Sun form
@@ -29,9 +30,10 @@ IN is one of (numbers as in network JSON: "1/3" is exact):
   {"kind": "triangulation", "n": N, "vertices": [[...], ...],
    "simplices": [[0, 1, 2], ...], "values": [...]}      linear finite elements
    (or "simplex_values": n+1 values per simplex; the domain must be convex)
-  a network (JSON or ONNX) with one input: depth compression to one hidden
-   layer through its exact breakpoints. Nets with n ≥ 2 inputs need the
-   region engine and are not supported yet.
+  a network (JSON or ONNX): depth compression. With one input, through its
+   exact breakpoints, on all of R. With n ≥ 2 inputs, on the box given by
+   --box, through the certified region complex (package region): the
+   output equals the net on the box (not outside it).
 
 The summary gives the depth, size, number of terms, the largest arity and
 the bounds compared: ⌈log₂(n+1)⌉ hidden layers, spec §2.1's size
@@ -44,8 +46,10 @@ for n ≥ 3 every simplex at its corners and interior points (proven where
 every term is affine on it) or random rational points. The summary says
 which cells are proven and which were checked at points only.
 
-example:
-  relucid convert testdata/convert/hat2d.json -o hat.json --json`,
+examples:
+  relucid convert testdata/convert/hat2d.json -o hat.json --json
+  relucid convert testdata/zigzag.json -o z.json
+  relucid convert net2d.json --box -1:1,-1:1 -o small.json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
 			out := fs.String("o", "", "output net `OUT.json` (required)")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -53,6 +57,7 @@ example:
 			method := fs.String("method", "wangsun", "construction: wangsun (⌈log₂(n+1)⌉ hidden layers) or lattice (max–min net, deeper)")
 			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
 			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun reduction")
+			box := fs.String("box", "", "box `A:B,C:D,...` on which a net with n ≥ 2 inputs is converted")
 			return func(e *env, args []string) error {
 				if err := needArgs(args, 1, "IN"); err != nil {
 					return err
@@ -80,6 +85,23 @@ example:
 					if in, err = convert.ReadFile(path); err != nil {
 						return err
 					}
+				}
+				if *box != "" {
+					if in.Kind != convert.KindNet {
+						return usagef("--box applies to nets only; a PWL description has its own domain")
+					}
+					lo, hi, err := parseBox(*box)
+					if err != nil {
+						return err
+					}
+					if len(lo) != in.Net.InputDim() {
+						return usagef("--box has %d intervals but the net takes %d inputs", len(lo), in.Net.InputDim())
+					}
+					dom, err := region.BoxRat(lo, hi)
+					if err != nil {
+						return usagef("--box: %v", err)
+					}
+					in.Domain = &dom
 				}
 				res, err := convert.Convert(e.ctx, in, convert.Options{
 					Method: m, Gadget: relu.Gadget(*gadget), Budget: *budget, Verify: *verify, Compare: true})

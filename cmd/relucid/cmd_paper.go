@@ -546,12 +546,12 @@ func (p *paperRun) theorem35() {
 			continue
 		}
 		// the proof's step: a net below the threshold has ≤ w^k(1−4δ)/2 pieces
-		conv, _ := bound.LemmaD6Pieces(1, c.kp)
-		conv.Value = math.Pow(2*r.Value/float64(c.kp), float64(c.kp))
+		// Lemma D.6's converse at the threshold size s: (2s/k′)^k′ pieces
+		conv := math.Pow(2*r.Value/float64(c.kp), float64(c.kp))
 		lim := math.Pow(float64(c.w), float64(c.k)) * (1 - 4*c.d) / 2
 		p.add("Thm 3.5 size threshold", fmt.Sprintf("k=%d w=%d k′=%d δ=%v", c.k, c.w, c.kp, c.d), bound.FormatFloat(c.want),
-			fmt.Sprintf("%s; (2s/k′)^k′ = %s ≤ w^k(1−4δ)/2 = %s", bound.FormatFloat(r.Value), bound.FormatFloat(conv.Value), bound.FormatFloat(lim)),
-			math.Abs(r.Value-c.want) <= 1e-4*c.want && conv.Value <= lim*(1+bound.RelTol), "bound")
+			fmt.Sprintf("%s; (2s/k′)^k′ = %s ≤ w^k(1−4δ)/2 = %s", bound.FormatFloat(r.Value), bound.FormatFloat(conv), bound.FormatFloat(lim)),
+			math.Abs(r.Value-c.want) <= 1e-4*c.want && conv <= lim*(1+bound.RelTol), "bound")
 	}
 }
 

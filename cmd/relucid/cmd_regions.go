@@ -11,8 +11,11 @@ import (
 	"math/big"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/relucid/relucid/internal/progress"
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
@@ -82,6 +85,34 @@ Example:
 					return usagef("--svg/--png need a 2-D domain (a 2-D box or a --slice), got dimension %d", dom.Dim())
 				}
 				opt := region.Options{Exact: *exact, MaxRegions: *maxR, Workers: *workers}
+				// Long runs report progress on stderr (a bar on a terminal,
+				// a line every 30 s in logs), starting after a few seconds
+				// so that quick runs stay quiet.
+				var mu sync.Mutex
+				var rep *progress.Reporter
+				var found atomic.Int64
+				opt.Progress = func(n int64) {
+					found.Store(n)
+					mu.Lock()
+					if rep != nil {
+						rep.Set(n)
+					}
+					mu.Unlock()
+				}
+				timer := time.AfterFunc(progressDelay, func() {
+					mu.Lock()
+					rep = progress.Start(e.ctx, e.stderr, "regions", 0, nil)
+					rep.Set(found.Load())
+					mu.Unlock()
+				})
+				finish := func(err error) {
+					timer.Stop()
+					mu.Lock()
+					if rep != nil {
+						rep.Finish(err)
+					}
+					mu.Unlock()
+				}
 				start := time.Now()
 				var cx *region.Complex
 				if *stream {
@@ -96,6 +127,7 @@ Example:
 				} else {
 					cx, err = region.Enumerate(e.ctx, net, dom, opt)
 				}
+				finish(err)
 				partial := errors.Is(err, region.ErrMaxRegions)
 				if err != nil && !partial {
 					return fmt.Errorf("%s: %w", args[0], err)

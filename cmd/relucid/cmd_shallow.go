@@ -28,7 +28,7 @@ type shallowJSON struct {
 func cmdShallow() command {
 	return command{
 		name:    "shallow",
-		args:    "NET.json|PWL.json -o OUT.json [--no-output-bias] [--json]",
+		args:    "NET.json|PWL.json -o OUT.json [--no-output-bias] [--json] [--through X0 --dir D] [--output J]",
 		summary: "minimal one-hidden-layer twin of an R→R net",
 		help: `Writes a net with one hidden layer of minimal size computing exactly the same
 function as the R→R input: a net (any depth; JSON or ONNX) or a PWL
@@ -45,7 +45,8 @@ may cost one or two more units (|x|+1 needs 3).
 
 It reports p, the size used, the lower bound p-1 and whether the size is
 proven minimal, and verifies the result by comparing the exact PWL forms of
-input and output.
+input and output. A net with n > 1 inputs or several outputs is first
+restricted to the line X0 + t*D and output J, as in relucid pieces.
 
 example:
   relucid shallow deep.json -o twin.json
@@ -55,6 +56,9 @@ example:
 			outPath := fs.String("o", "", "write the net to `OUT.json` (required)")
 			noBias := fs.Bool("no-output-bias", false, "build a net without output bias (Definition 1)")
 			asJSON := fs.Bool("json", false, "print a JSON summary")
+			through := fs.String("through", "", "for n-D nets: the point `X0` (comma separated) of the line")
+			dir := fs.String("dir", "", "for n-D nets: the direction `D` (comma separated) of the line")
+			output := fs.Int("output", -1, "for nets with several outputs: the output `J` (0-based)")
 			return func(e *env, args []string) error {
 				if err := needArgs(args, 1, "NET.json or PWL.json"); err != nil {
 					return err
@@ -79,6 +83,9 @@ example:
 						return err
 					}
 					res.InputDepth, res.InputSize = net.Depth(), net.Size()
+					if net, err = restrictNet(net, name, *through, *dir, *output); err != nil {
+						return err
+					}
 					if f, err = pwl.FromNetRat(e.ctx, net); err != nil {
 						return fmt.Errorf("%s: %w", name, err)
 					}

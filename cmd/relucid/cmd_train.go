@@ -142,9 +142,11 @@ becomes a QP in epigraph form).
 The JSON output (--json, or --cert FILE) is a certificate: objective
 (recomputed from the returned net), certified, lower_bound, the number of
 subproblems enumerated, solved and pruned against the brute-force count,
-the bound used, the winning program's KKT residual, and the net.
+the bound used, the winning program's KKT residual, exact_objective (the
+objective recomputed in rational arithmetic from the net's exact weights,
+"p/q"; not for logistic loss) and the net.
 --verify CERT.json re-checks a certificate against DATA.csv: it recomputes
-the objective from the net, re-solves the program of the net's own
+the objective from the net (in float64 and exactly), re-solves the program of the net's own
 activation pattern, and re-runs the search when it is small.
 
 Large searches: the brute-force count is estimated first and the run is

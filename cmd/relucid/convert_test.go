@@ -21,7 +21,7 @@ func TestConvertCLI(t *testing.T) {
 		pts  [][]*big.Rat
 		want []*big.Rat
 	}{
-		{"../../testdata/convert/hat2d.json", 2, 7, "simplex",
+		{"../../testdata/convert/hat2d.json", 2, 7, "cells",
 			[][]*big.Rat{{big.NewRat(1, 1), big.NewRat(1, 1)}, {big.NewRat(1, 2), big.NewRat(1, 2)}, {big.NewRat(3, 2), big.NewRat(1, 1)}, {big.NewRat(0, 1), big.NewRat(2, 1)}},
 			[]*big.Rat{big.NewRat(1, 1), big.NewRat(1, 2), big.NewRat(1, 2), big.NewRat(0, 1)}},
 		{"../../testdata/convert/maxsum.json", 2, 0, "arrangement",
@@ -78,9 +78,33 @@ func TestConvertCLI(t *testing.T) {
 			}
 		})
 	}
+	// A 2-D net on a box: max(x, y) + |x − y|/2 with a second layer.
+	net2 := writeTemp(t, "n2.json", `{"layers": [{"weight": [[1, -1], [-1, 1], [1, 1]], "bias": [0, 0, "1/3"]},
+		{"weight": [[1, 1, -1], [0, 1, 1]], "bias": [0, -1]}, {"weight": [[1, -2]]}]}`)
+	out2 := filepath.Join(dir, "n2.out.json")
+	code, stdout, stderr := runCmd(t, "", "convert", net2, "--box", "-2:2,-1:3", "-o", out2, "--json")
+	if code != 0 {
+		t.Fatalf("2-D net: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `"proven": true`) {
+		t.Errorf("2-D net not proven: %s", stdout)
+	}
+	orig, _ := relu.ReadFile(net2)
+	conv, err := relu.ReadFile(out2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.Depth() > 3 {
+		t.Errorf("depth %d", conv.Depth())
+	}
+	for _, x := range [][]*big.Rat{{big.NewRat(-2, 1), big.NewRat(3, 1)}, {big.NewRat(1, 3), big.NewRat(1, 7)}, {big.NewRat(2, 1), big.NewRat(-1, 1)}} {
+		if a, b := conv.EvalRat(x)[0], orig.EvalRat(x)[0]; a.Cmp(b) != 0 {
+			t.Errorf("at %v: converted %v, net %v", x, a, b)
+		}
+	}
 	// Text summary and the lattice method.
 	out := filepath.Join(dir, "lat.json")
-	code, stdout, stderr := runCmd(t, "", "convert", "../../testdata/convert/hat2d.json", "-o", out, "--method", "lattice", "--gadget", "3")
+	code, stdout, stderr = runCmd(t, "", "convert", "../../testdata/convert/hat2d.json", "-o", out, "--method", "lattice", "--gadget", "3")
 	if code != 0 || !strings.Contains(stdout, "hidden layers") || !strings.Contains(stdout, "He, Li, Xu, Zheng") {
 		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
 	}
@@ -111,7 +135,10 @@ func TestConvertCLIErrors(t *testing.T) {
 			"vertices": [[0,0],[4,0],[0,4],[1,1]], "simplices": [[0,1,2],[1,2,3]], "values": [0,0,0,1]}`), "-o", "x.json"}, 1, []string{"ov.json", "simplicial complex"}},
 		{"dimension mismatch", []string{"convert", w("dm.json", `{"kind": "maxsum", "n": 2,
 			"affine": [{"w": [1], "b": 0}], "terms": [{"sign": 1, "args": [0]}]}`), "-o", "x.json"}, 1, []string{"dm.json", "coefficients"}},
-		{"2-D net", []string{"convert", net2, "-o", "x.json"}, 1, []string{"net2.json", "region engine"}},
+		{"2-D net without box", []string{"convert", net2, "-o", "x.json"}, 1, []string{"net2.json", "--box"}},
+		{"box of wrong dimension", []string{"convert", net2, "-o", "x.json", "--box", "0:1"}, 2, []string{"2 inputs"}},
+		{"inverted box", []string{"convert", net2, "-o", "x.json", "--box", "1:0,0:1"}, 2, []string{"inverted"}},
+		{"box for a description", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--box", "0:1,0:1"}, 2, []string{"nets only"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

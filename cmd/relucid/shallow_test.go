@@ -66,8 +66,15 @@ func TestShallow(t *testing.T) {
 			}
 		})
 	}
+	// a 2-D net sliced along a line
+	two := tempFile(t, "two.json", `{"layers": [{"weight": [[1, 0], [0, 1]], "bias": [0, -1]}, {"weight": [[1, 1]]}]}`)
+	code, stdout, errs := runP(t, "shallow", two, "--dir", "1,1", "-o", filepath.Join(dir, "s.json"), "--json")
+	var got shallowOut
+	if code != 0 || json.Unmarshal([]byte(stdout), &got) != nil || got.Pieces != 3 || got.Size != 2 {
+		t.Fatalf("sliced: exit %d %s %s", code, stdout, errs)
+	}
 	// text output
-	code, stdout, _ := runP(t, "shallow", saw, "-o", filepath.Join(dir, "t.json"))
+	code, stdout, _ = runP(t, "shallow", saw, "-o", filepath.Join(dir, "t.json"))
 	if code != 0 || !strings.Contains(stdout, "9 units (minimal)") || !strings.Contains(stdout, "p-1 = 9") {
 		t.Fatalf("text: %s", stdout)
 	}
@@ -87,7 +94,7 @@ func TestShallowBadInput(t *testing.T) {
 		{"descending breakpoints", []string{"shallow", "-o", out, tempFile(t, "desc.json", `{"breakpoints": [1, 0], "values": [0, 0], "slope_left": 0, "slope_right": 0}`)}, 1, "ascending"},
 		{"NaN in description", []string{"shallow", "-o", out, tempFile(t, "nan.json", `{"breakpoints": [0], "values": ["NaN"], "slope_left": 0, "slope_right": 0}`)}, 1, "nan.json"},
 		{"truncated", []string{"shallow", "-o", out, tempFile(t, "trunc.json", `{"breakpoints": [0], "values": [0]`)}, 1, "trunc.json"},
-		{"2-D net", []string{"shallow", "-o", out, tempFile(t, "two.json", `{"layers": [{"weight": [[1, 1]]}]}`)}, 1, "input dimension is 2"},
+		{"2-D net", []string{"shallow", "-o", out, tempFile(t, "two.json", `{"layers": [{"weight": [[1, 1]]}]}`)}, 1, "--through"},
 		{"unreadable", []string{"shallow", "-o", out, filepath.Join(dir, "none.json")}, 1, "none.json"},
 	}
 	for _, tc := range tests {

@@ -17,6 +17,7 @@
 //	           optimum (relative gap > AboveRel) and their gaps.
 //	goals      the speed goals of issue #5 item 7: relucid train on T1/T2 against
 //	           the time limits, and dichotomy enumeration rate on T6.
+//	t5         the T5 (MILP) rows of baselines only, e.g. with -reps 3 -no-torch
 //	check      a tiny consistency run (used by bench/check_baselines.sh); exits
 //	           non-zero if a baseline beats the exact optimum or HiGHS disagrees.
 //
@@ -44,6 +45,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/relucid/relucid/bench/datagen"
@@ -121,6 +123,8 @@ func suite(name string) []Case {
 			}
 		}
 		cs = append(cs, Case{Name: "T5 n=1 D=10", File: "t5_n1_d10_s1.csv", Width: 3, Loss: "absolute", RunMILP: true})
+	case "t5":
+		cs = slices.DeleteFunc(suite("baselines"), func(c Case) bool { return !c.RunMILP })
 	case "goals":
 		cs = []Case{
 			{Name: "T1 D=200", File: "t1_d200_s1.csv", Width: 2, Loss: "squared", Limit: 10},
@@ -146,17 +150,21 @@ type Row struct {
 	D, N           int
 	Exact          float64   `json:"exact"`
 	ExactS         float64   `json:"exact_s"`
+	ExactCPU       float64   `json:"exact_cpu_s"`
 	ExactCertified bool      `json:"exact_certified"`
 	ExactErr       string    `json:"exact_err,omitempty"`
 	MILP           float64   `json:"milp"`
 	MILPS          float64   `json:"milp_s"`
+	MILPCPU        float64   `json:"milp_cpu_s"`
 	MILPCertified  bool      `json:"milp_certified"`
 	MILPBoundU     float64   `json:"milp_U"`
 	MILPErr        string    `json:"milp_err,omitempty"`
 	GoGD           []float64 `json:"go_gd"`
 	GoGDS          float64   `json:"go_gd_s"`
+	GoGDCPU        float64   `json:"go_gd_cpu_s"`
 	Torch          []float64 `json:"torch"`
 	TorchS         float64   `json:"torch_s"`
+	TorchCPU       float64   `json:"torch_cpu_s"`
 	TorchErr       string    `json:"torch_err,omitempty"`
 	Problems       []string  `json:"problems,omitempty"`
 }
@@ -184,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "limit per external run")
 	fs.BoolVar(&c.noTorch, "no-torch", false, "skip the PyTorch baseline")
 	exact := fs.String("exact", "cli", "how to run the exact trainer: cli (relucid train as a process) or lib (erm.Train in-process)")
-	name := fs.String("suite", "baselines", "baselines, goals, check or all")
+	name := fs.String("suite", "baselines", "baselines, goals, t5, check or all")
 	jsonOut := fs.String("json", "", "also write the raw rows as JSON here")
 	from := fs.String("from", "", "print the baselines table of a JSON file written by -json, without running anything")
 	if err := fs.Parse(args); err != nil {
@@ -214,7 +222,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	switch *name {
 	case "all":
 		suites = []string{"baselines", "goals"}
-	case "baselines", "goals", "check":
+	case "baselines", "goals", "check", "t5":
 		suites = []string{*name}
 	default:
 		return 2, fmt.Errorf("unknown suite %q", *name)
@@ -302,7 +310,21 @@ func runJSON(ctx context.Context, timeout time.Duration, name string, args ...st
 	if m == nil {
 		return nil, el, fmt.Errorf("%s printed no JSON object", filepath.Base(name))
 	}
+	// CPU time of the child, all threads: on a loaded machine the stabler figure.
+	m[cpuKey] = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	return m, el, nil
+}
+
+// cpuKey is where runJSON stores the child's CPU seconds.
+const cpuKey = "_process_cpu_s"
+
+// selfCPU returns this process's CPU time (user + system, all threads).
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func num(m map[string]any, key string) (float64, bool) {
@@ -322,13 +344,14 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
-func exactRun(ctx context.Context, c config, cs Case, reps int) (obj, secs float64, cert bool, err error) {
-	obj, secs, cert, _, err = exactRunJSON(ctx, c, cs, reps)
-	return
+func exactRun(ctx context.Context, c config, cs Case, reps int) (obj, secs, cpu float64, cert bool, err error) {
+	obj, secs, cert, m, err := exactRunJSON(ctx, c, cs, reps)
+	return obj, secs, certField(m, cpuKey), cert, err
 }
 
 // exactRunJSON runs relucid train reps times and returns the objective, the
-// median wall time, whether it was certified and the last JSON printed.
+// median wall time, whether it was certified and the last JSON printed, in
+// which cpuKey holds the median CPU seconds.
 func exactRunJSON(ctx context.Context, c config, cs Case, reps int) (obj, secs float64, cert bool, last map[string]any, err error) {
 	if c.lib {
 		return exactLib(ctx, c, cs, reps)
@@ -343,7 +366,7 @@ func exactRunJSON(ctx context.Context, c config, cs Case, reps int) (obj, secs f
 	if cs.Bias {
 		args = append(args, "--output-bias")
 	}
-	var times []float64
+	var times, cpus []float64
 	for range max(reps, 1) {
 		m, el, err := runJSON(ctx, c.timeout, c.relucid, args...)
 		if err != nil {
@@ -355,9 +378,11 @@ func exactRunJSON(ctx context.Context, c config, cs Case, reps int) (obj, secs f
 		}
 		obj = v
 		times = append(times, el)
+		cpus = append(cpus, certField(m, cpuKey))
 		cert = certified(m)
 		last = m
 	}
+	last[cpuKey] = median(cpus)
 	return obj, median(times), cert, last, nil
 }
 
@@ -373,12 +398,13 @@ func exactLib(ctx context.Context, c config, cs Case, reps int) (obj, secs float
 		return 0, 0, false, nil, err
 	}
 	p := erm.Problem{X: X, Y: Y, Width: cs.Width, Loss: loss, OutputBias: cs.Bias}
-	var times []float64
+	var times, cpus []float64
 	for range max(reps, 1) {
 		tctx, cancel := context.WithTimeout(ctx, c.timeout)
-		start := time.Now()
+		start, cpu0 := time.Now(), selfCPU()
 		res, err := erm.Train(tctx, p, erm.Options{})
 		el := time.Since(start).Seconds()
+		cpus = append(cpus, selfCPU()-cpu0)
 		cancel()
 		if err != nil {
 			return 0, el, false, nil, fmt.Errorf("erm.Train: %w", err)
@@ -389,6 +415,7 @@ func exactLib(ctx context.Context, c config, cs Case, reps int) (obj, secs float
 		last = nil
 		json.Unmarshal(b, &last)
 	}
+	last[cpuKey] = median(cpus)
 	return obj, median(times), cert, last, nil
 }
 
@@ -429,7 +456,7 @@ func measure(ctx context.Context, c config, cs Case, stderr io.Writer) Row {
 	}
 	r.D, r.N = len(X), len(X[0])
 	fmt.Fprintf(stderr, "%s w=%d %s ...\n", cs.Name, cs.Width, cs.Loss)
-	r.Exact, r.ExactS, r.ExactCertified, err = exactRun(ctx, c, cs, c.reps)
+	r.Exact, r.ExactS, r.ExactCPU, r.ExactCertified, err = exactRun(ctx, c, cs, c.reps)
 	if err != nil {
 		r.ExactErr = err.Error()
 		r.Exact = math.NaN()
@@ -437,9 +464,9 @@ func measure(ctx context.Context, c config, cs Case, stderr io.Writer) Row {
 
 	loss, _ := gd.ParseLoss(cs.Loss)
 	p := &gd.Problem{X: X, Y: Y, Width: cs.Width, Loss: loss, OutputBias: cs.Bias}
-	start := time.Now()
+	start, cpu0 := time.Now(), selfCPU()
 	res, err := gd.Fit(ctx, p, gd.Options{Restarts: c.restarts, Iters: c.iters, Seed: 1})
-	r.GoGDS = time.Since(start).Seconds()
+	r.GoGDS, r.GoGDCPU = time.Since(start).Seconds(), selfCPU()-cpu0
 	if err == nil {
 		r.GoGD = res.Objectives
 	}
@@ -455,6 +482,7 @@ func measure(ctx context.Context, c config, cs Case, stderr io.Writer) Row {
 			r.TorchErr = err.Error()
 		} else {
 			r.TorchS, _ = num(m, "time_s")
+			r.TorchCPU, _ = num(m, "cpu_s")
 			for _, v := range m["objectives"].([]any) {
 				r.Torch = append(r.Torch, v.(float64))
 			}
@@ -467,7 +495,7 @@ func measure(ctx context.Context, c config, cs Case, stderr io.Writer) Row {
 		if cs.Bias {
 			args = append(args, "--output-bias")
 		}
-		var times []float64
+		var times, cpus []float64
 		for range max(c.reps, 1) {
 			m, _, err := runJSON(ctx, c.timeout+time.Minute, c.python, args...)
 			if err != nil {
@@ -478,10 +506,12 @@ func measure(ctx context.Context, c config, cs Case, stderr io.Writer) Row {
 			r.MILP, _ = num(m, "objective")
 			t, _ := num(m, "time_s")
 			times = append(times, t)
+			t, _ = num(m, "cpu_s")
+			cpus = append(cpus, t)
 			r.MILPCertified, _ = m["certified"].(bool)
 			r.MILPBoundU, _ = num(m, "U")
 		}
-		r.MILPS = median(times)
+		r.MILPS, r.MILPCPU = median(times), median(cpus)
 	}
 	r.Problems = append(r.Problems, consistency(&r)...)
 	return r
@@ -550,11 +580,19 @@ func fmtS(v float64) string {
 }
 
 // timeCell is the time of a baseline, or a dash if it produced nothing.
-func timeCell(secs float64, vs []float64) string {
+func timeCell(secs, cpu float64, vs []float64) string {
 	if len(vs) == 0 {
 		return "—"
 	}
-	return fmtS(secs)
+	return wallCPU(secs, cpu)
+}
+
+// wallCPU formats "wall (cpu)" seconds.
+func wallCPU(wall, cpu float64) string {
+	if cpu != cpu || cpu == 0 {
+		return fmtS(wall)
+	}
+	return fmtS(wall) + " (" + fmtS(cpu) + ")"
 }
 
 func fmtObj(v float64) string {
@@ -609,7 +647,7 @@ func fmtPct(g float64) string {
 }
 
 func printBaselines(w io.Writer, rows []Row, c config) {
-	fmt.Fprintf(w, "| instance | loss | w | optimum (relucid) | relucid s | HiGHS s | HiGHS / relucid | Go GD s | Go best | Go above | torch s | torch best | torch above |\n")
+	fmt.Fprintf(w, "| instance | loss | w | optimum (relucid) | relucid s (CPU) | HiGHS s (CPU) | HiGHS / relucid (CPU) | Go GD s (CPU) | Go best | Go above | torch s (CPU) | torch best | torch above |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		loss := r.Loss
@@ -618,7 +656,7 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 		}
 		milpS, ratio := "—", "—"
 		if r.RunMILP {
-			milpS = fmtS(r.MILPS)
+			milpS = wallCPU(r.MILPS, r.MILPCPU)
 			switch {
 			case r.MILPErr != "":
 				milpS = "error"
@@ -628,7 +666,7 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 				milpS += fmt.Sprintf(" (obj %s ≠)", fmtObj(r.MILP))
 			}
 			if r.ExactErr == "" && r.ExactS > 0 && r.MILPS == r.MILPS {
-				ratio = fmt.Sprintf("%.1f×", r.MILPS/r.ExactS)
+				ratio = fmt.Sprintf("%.1f× (%.1f×)", r.MILPS/r.ExactS, r.MILPCPU/r.ExactCPU)
 			}
 		}
 		ex := fmtObj(r.Exact)
@@ -638,11 +676,12 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 			ex += " (not certified)"
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			r.Name, loss, r.Width, ex, fmtS(r.ExactS), milpS, ratio,
-			timeCell(r.GoGDS, r.GoGD), bestGap(r.GoGD, r.Exact), aboveCell(r.GoGD, r.Exact),
-			timeCell(r.TorchS, r.Torch), bestGap(r.Torch, r.Exact), aboveCell(r.Torch, r.Exact))
+			r.Name, loss, r.Width, ex, wallCPU(r.ExactS, r.ExactCPU), milpS, ratio,
+			timeCell(r.GoGDS, r.GoGDCPU, r.GoGD), bestGap(r.GoGD, r.Exact), aboveCell(r.GoGD, r.Exact),
+			timeCell(r.TorchS, r.TorchCPU, r.Torch), bestGap(r.Torch, r.Exact), aboveCell(r.Torch, r.Exact))
 	}
 	fmt.Fprintf(w, "\nGD: %d restarts × %d full-batch Adam iterations (lr 0.01, cosine decay to 1e-4), PyTorch default init. "+
+		"Times are wall-clock seconds with process CPU seconds (all threads) in parentheses; relucid includes process start-up, the Python scripts exclude interpreter start-up and imports. "+
 		"\"best\": relative gap of the best restart to the optimum; \"above\": restarts whose best objective exceeds the optimum by more than %g relative, "+
 		"with their median relative gap. HiGHS s counts all w+1 sign multisets; its objective equals relucid's on every row unless marked ≠.\n",
 		c.restarts, c.iters, AboveRel)
@@ -666,7 +705,7 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 
 func goals(ctx context.Context, c config, w, stderr io.Writer) []Row {
 	reps := max(c.reps, 3)
-	fmt.Fprintf(w, "| goal | instance | w | relucid s (median of %d) | objective | certified | met | brute-force programs | programs solved | nodes pruned |\n|---|---|---|---|---|---|---|---|---|---|\n", reps)
+	fmt.Fprintf(w, "| goal | instance | w | relucid s, wall (CPU), median of %d | objective | certified | met | brute-force programs | programs solved | nodes pruned |\n|---|---|---|---|---|---|---|---|---|---|\n", reps)
 	var rows []Row
 	for _, cs := range suite("goals") {
 		fmt.Fprintf(stderr, "goal %s w=%d ...\n", cs.Name, cs.Width)
@@ -682,7 +721,7 @@ func goals(ctx context.Context, c config, w, stderr io.Writer) []Row {
 			met = "yes"
 		}
 		fmt.Fprintf(w, "| < %g s | %s | %d | %s | %s | %v | %s | %s | %s | %s |\n", cs.Limit, cs.Name, cs.Width,
-			fmtS(r.ExactS), fmtObj(r.Exact), r.ExactCertified, met,
+			wallCPU(r.ExactS, certField(m, cpuKey)), fmtObj(r.Exact), r.ExactCertified, met,
 			fmtCount(certField(m, "subproblems_bruteforce")), fmtCount(certField(m, "subproblems_solved")),
 			fmtCount(certField(m, "subproblems_pruned")))
 		rows = append(rows, r)

@@ -1,9 +1,10 @@
 package web
 
-// A second, float64 algorithm for region maps, independent of package region:
-// the oracle against which the exact engine is checked. It cuts the box layer
-// by layer along the zero lines of the units, carrying on each convex cell
-// the affine map of the current layer.
+// The float64 region engine for live previews, an algorithm independent of
+// package region (the tests check each against the other). It cuts the box
+// layer by layer along the zero lines of the units, carrying on each convex
+// cell the affine map of the current layer; it is some hundred times faster
+// than the certified enumeration and needs no linear programming.
 
 import (
 	"context"
@@ -39,7 +40,7 @@ type wcell struct {
 	pattern []string
 }
 
-// regionsFloat is the float64 2-D oracle: it cuts the box layer by layer
+// regionsFloat is the float64 2-D engine: it cuts the box layer by layer
 // along the zero lines of the units, carrying on each convex cell the affine
 // map of the current layer. Output out of the net is used.
 func regionsFloat(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error) {
