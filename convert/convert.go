@@ -206,7 +206,7 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		if in.Domain == nil {
 			return nil, ErrNeedsDomain
 		}
-		lat, cells, err = NetToLattice(ctx, in.Net, *in.Domain)
+		lat, cells, err = netToLattice(ctx, in.Net, *in.Domain)
 		if err != nil {
 			return nil, err
 		}

@@ -204,8 +204,14 @@ func preActivations(net *relu.Net, cx *region.Complex, r *region.Region) [][][]*
 
 // NetToLattice returns the max–min form of a net on a convex domain (box or
 // polytope) from its certified region complex, by Ovchinnikov's theorem
-// with the sets decided at the exact vertices of every region.
-func NetToLattice(ctx context.Context, net *relu.Net, dom region.Domain) (*Lattice, []cellPoly, error) {
+// with the sets decided at the exact vertices of every region. It equals
+// the net on the domain.
+func NetToLattice(ctx context.Context, net *relu.Net, dom region.Domain) (*Lattice, error) {
+	l, _, err := netToLattice(ctx, net, dom)
+	return l, err
+}
+
+func netToLattice(ctx context.Context, net *relu.Net, dom region.Domain) (*Lattice, []cellPoly, error) {
 	cells, err := netCells(ctx, net, dom)
 	if err != nil {
 		return nil, nil, err

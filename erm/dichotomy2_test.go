@@ -81,6 +81,8 @@ func TestFastDichotomiesMatchGeneral(t *testing.T) {
 		cases = append(cases, tc{fmt.Sprintf("gaussian D=%d n=2", D), randPoints(r, D, 2)})
 		cases = append(cases, tc{fmt.Sprintf("gaussian D=%d n=1", D), randPoints(r, D, 1)})
 	}
+	// large enough for the parallel sweep and the parallel sort
+	cases = append(cases, tc{"gaussian D=200 n=2 (parallel paths)", randPoints(r, 200, 2)})
 	cases = append(cases,
 		tc{"3x3 grid", grid(3)},
 		tc{"5x5 grid", grid(5)},

@@ -138,6 +138,8 @@ func TestTrainDegenerate(t *testing.T) {
 		{"collinear in R^2", [][]float64{{0, 0}, {1, 1}, {2, 2}, {3, 3}, {-1, -1}}},
 		{"fewer points than dimensions", [][]float64{{1, 0, 0, 2}, {0, 1, 0, 1}, {0, 0, 1, 0}}},
 		{"all equal", [][]float64{{2}, {2}, {2}}},
+		// distinct for the exact n = 2 enumerator, so a dichotomy separates them
+		{"points one ulp apart", [][]float64{{0, 0}, {math.Nextafter(0.3, 1), 0.3}, {0.3, 0.3}, {1, -1}, {0.5, 2}}},
 	}
 	for _, c := range cases {
 		for _, loss := range []Loss{Squared, Absolute} {

@@ -16,7 +16,7 @@ import (
 )
 
 // BoundName describes the lower bound used for pruning.
-const BoundName = "convex program on the points whose side is the same in every completion of the node (a prefix of a fixed random order, and every point the prefix's dichotomies all put on one side), with their constraints"
+const BoundName = "convex program on the points whose side is forced in every completion of the node (a prefix of a fixed random order, plus every later point that all the node's dichotomies put on one side), with the prefix's constraints"
 
 // ErrTooLarge is wrapped by Train when the brute-force count exceeds the limit.
 var ErrTooLarge = errors.New("search too large")

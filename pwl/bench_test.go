@@ -174,6 +174,89 @@ func sampleCompare(net *relu.Net, a, b float64, m int, bp []float64) (sampledPie
 	return
 }
 
+// eval32 evaluates an R → R net in float32 arithmetic, as PyTorch does by
+// default.
+func eval32(net *relu.Net, x float32, a, b []float32) float32 {
+	a = append(a[:0], x)
+	for k, l := range net.Layers {
+		b = b[:0]
+		for i := 0; i < l.Out; i++ {
+			s := float32(l.B[i])
+			for j := 0; j < l.In; j++ {
+				s += float32(l.W[i*l.In+j]) * a[j]
+			}
+			if k < len(net.Layers)-1 && s < 0 {
+				s = 0
+			}
+			b = append(b, s)
+		}
+		a, b = b, a
+	}
+	return a[0]
+}
+
+// sampleCompare32 is sampleCompare with float32 grid and evaluation.
+func sampleCompare32(net *relu.Net, lo, hi float64, m int, bp []float64) (sampledPieces, missed int) {
+	h := float32(hi-lo) / float32(m-1)
+	var prevY, prevS float32
+	change := make([]bool, m)
+	ba, bb := make([]float32, 0, 64), make([]float32, 0, 64)
+	for i := 0; i < m; i++ {
+		x := float32(lo) + float32(i)*h
+		y := eval32(net, x, ba, bb)
+		if i >= 1 {
+			s := (y - prevY) / h
+			if i >= 2 {
+				d := float64(s - prevS)
+				if abs(d) > 1e-4*max(1, max(abs(float64(s)), abs(float64(prevS)))) {
+					change[i-1] = true
+					sampledPieces++
+				}
+			}
+			prevS = s
+		}
+		prevY = y
+	}
+	sampledPieces++
+	lastCell := -1
+	for _, t := range bp {
+		if t <= lo || t >= hi {
+			continue
+		}
+		c := int((t - lo) / float64(h))
+		c = min(max(c, 0), m-2)
+		if c == lastCell || !(change[c] || change[c+1]) {
+			missed++
+		}
+		lastCell = c
+	}
+	return
+}
+
+// BenchmarkSampling32 repeats the R1 sampling comparison in float32 (the
+// PyTorch default), where the depth-20 teeth are near the resolution of
+// the arithmetic.
+func BenchmarkSampling32(b *testing.B) {
+	net := sawtooth2(20)
+	f, info, err := Extract(context.Background(), net, Options{Domain: true, A: 0, B: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, m := range []int{1<<20 + 1, 1 << 22} {
+		b.Run(fmt.Sprintf("sawtooth2-depth=20/points=%d", m), func(b *testing.B) {
+			cpu0 := cpuTime()
+			var sp, miss int
+			for i := 0; i < b.N; i++ {
+				sp, miss = sampleCompare32(net, 0, 1, m, f.X)
+			}
+			b.ReportMetric((cpuTime()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(info.Pieces), "exact-pieces")
+			b.ReportMetric(float64(sp), "sampled-pieces")
+			b.ReportMetric(float64(miss), "missed-breakpoints")
+		})
+	}
+}
+
 func abs(x float64) float64 {
 	if x < 0 {
 		return -x

@@ -35,9 +35,13 @@ type Options struct {
 
 // Info reports how Extract obtained its answer.
 type Info struct {
-	// Exact is true when the answer came from the rational engine (either
-	// asked for or as a fallback).
+	// Exact is true when the breakpoints, values and end slopes returned
+	// are exact, not only the count: they came from the rational engine, or
+	// the float engine's error bounds for them are all zero (an error-free
+	// run, as for dyadic nets such as the sawtooth).
 	Exact bool
+	// Rational is true when the rational engine computed the answer.
+	Rational bool
 	// Fallback holds, when the float engine handed over to the rational
 	// engine, the decision it could not certify.
 	Fallback string
@@ -75,19 +79,57 @@ func FromNetOn(ctx context.Context, net *relu.Net, a, b float64) (*Func, error) 
 // roundings of exact ones; two breakpoints closer than float64 resolution
 // may then round to the same float (FromNetRat keeps them apart).
 func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, error) {
+	f, r, info, err := extract(ctx, net, opt, false)
+	if err != nil {
+		return nil, info, err
+	}
+	if f == nil {
+		f = r.Float()
+		f.certPieces = info.Pieces
+	}
+	return f, info, nil
+}
+
+// ExtractRat returns the exact PWL function of net, like FromNetRat and
+// FromNetRatOn, but tries the float engine first: when its answer is exact
+// to the last bit (every error bound of the result is zero, as for dyadic
+// nets such as the sawtooth) the floats are the exact rationals and the
+// rational engine is not run. Otherwise Info.Fallback says why the rational
+// engine was needed. Options.Exact skips the float engine.
+func ExtractRat(ctx context.Context, net *relu.Net, opt Options) (*Rat, Info, error) {
+	f, r, info, err := extract(ctx, net, opt, true)
+	if err != nil {
+		return nil, info, err
+	}
+	if r == nil {
+		r = &Rat{X: make([]*big.Rat, len(f.X)), Y: make([]*big.Rat, len(f.Y)),
+			SL: new(big.Rat).SetFloat64(f.SL), SR: new(big.Rat).SetFloat64(f.SR)}
+		for i := range f.X {
+			r.X[i] = new(big.Rat).SetFloat64(f.X[i])
+			r.Y[i] = new(big.Rat).SetFloat64(f.Y[i])
+		}
+	}
+	return r, info, nil
+}
+
+// extract runs the float engine unless opt.Exact, and the rational engine
+// when the float engine cannot certify the count or, with needExact, when
+// its numbers are not exact. It returns the float result or the rational
+// one (exactly one is non-nil).
+func extract(ctx context.Context, net *relu.Net, opt Options, needExact bool) (*Func, *Rat, Info, error) {
 	var info Info
 	if err := checkNet(net); err != nil {
-		return nil, info, err
+		return nil, nil, info, err
 	}
 	if opt.Domain {
 		if !(opt.A < opt.B) || math.IsInf(opt.A, 0) || math.IsInf(opt.B, 0) {
-			return nil, info, fmt.Errorf("%w: [%v, %v]", ErrDomain, opt.A, opt.B)
+			return nil, nil, info, fmt.Errorf("%w: [%v, %v]", ErrDomain, opt.A, opt.B)
 		}
 		if (opt.ARat == nil) != (opt.BRat == nil) {
 			panic("pwl: Options.ARat and BRat must be set together")
 		}
 		if opt.ARat != nil && opt.ARat.Cmp(opt.BRat) >= 0 {
-			return nil, info, fmt.Errorf("%w: [%s, %s]", ErrDomain, opt.ARat.RatString(), opt.BRat.RatString())
+			return nil, nil, info, fmt.Errorf("%w: [%s, %s]", ErrDomain, opt.ARat.RatString(), opt.BRat.RatString())
 		}
 	}
 	// Domain ends that float64 cannot hold (such as 1/10): the float engine
@@ -112,15 +154,19 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 		if err == nil {
 			info.Knots = e.K
 			info.Pieces = e.pieces
+			info.Exact = e.exactOut && !offA && !offB
 			f.certPieces = e.pieces
-			return f, info, nil
+			if info.Exact || !needExact {
+				return f, nil, info, nil
+			}
+			info.Fallback = "the float count is certified but its numbers are not exact to the last bit"
+		} else if !errors.As(err, &u) {
+			return nil, nil, info, err
+		} else {
+			info.Fallback = u.why
 		}
-		if !errors.As(err, &u) {
-			return nil, info, err
-		}
-		info.Fallback = u.why
 	}
-	info.Exact = true
+	info.Exact, info.Rational = true, true
 	var r *Rat
 	var err error
 	if opt.Domain {
@@ -133,13 +179,11 @@ func Extract(ctx context.Context, net *relu.Net, opt Options) (*Func, Info, erro
 		r, err = FromNetRat(ctx, net)
 	}
 	if err != nil {
-		return nil, info, err
+		return nil, nil, info, err
 	}
 	info.Knots = len(r.X)
 	info.Pieces = r.NumPieces()
-	f := r.Float()
-	f.certPieces = info.Pieces
-	return f, info, nil
+	return nil, r, info, nil
 }
 
 func ratIsFloat(r *big.Rat, f float64) bool {
@@ -165,10 +209,12 @@ type fltEngine struct {
 	w, K    int
 	pieces  int       // certified piece count, set by result
 	bpErr   []float64 // position bounds of the breakpoints, set by result
-	t, te   []float64
-	v, e    []float64
-	j, ej   []float64
-	s, es   []float64
+	// exactOut reports that every returned number has error bound 0.
+	exactOut bool
+	t, te    []float64
+	v, e     []float64
+	j, ej    []float64
+	s, es    []float64
 
 	nt, nte               []float64
 	nv, ne, nj, nej       []float64
@@ -716,6 +762,7 @@ func (e *fltEngine) result() (*Func, error) {
 	if e.bounded {
 		lo, hi = 1, K-2
 	}
+	exact := true
 	for k := lo; k <= hi; k++ {
 		switch sign(e.j[k], e.ej[k]) {
 		case 0:
@@ -726,19 +773,20 @@ func (e *fltEngine) result() (*Func, error) {
 		f.X = append(f.X, e.t[k])
 		f.Y = append(f.Y, e.v[k])
 		e.bpErr = append(e.bpErr, e.te[k])
+		exact = exact && e.te[k] == 0 && e.e[k] == 0
 	}
 	e.pieces = len(f.X) + 1
+	sl, sr := 0, K
 	if e.bounded {
-		f.SL, f.SR = e.s[1], e.s[K-1]
-		if len(f.X) == 0 {
-			f.X, f.Y = []float64{e.t[0]}, []float64{e.v[0]}
-		}
-	} else {
-		f.SL, f.SR = e.s[0], e.s[K]
-		if len(f.X) == 0 {
-			f.X, f.Y = []float64{e.t[0]}, []float64{e.v[0]}
-		}
+		sl, sr = 1, K-1
 	}
+	f.SL, f.SR = e.s[sl], e.s[sr]
+	exact = exact && e.es[sl] == 0 && e.es[sr] == 0
+	if len(f.X) == 0 {
+		f.X, f.Y = []float64{e.t[0]}, []float64{e.v[0]}
+		exact = exact && e.te[0] == 0 && e.e[0] == 0
+	}
+	e.exactOut = exact
 	return f, nil
 }
 

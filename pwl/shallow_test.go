@@ -153,6 +153,52 @@ func bruteRho0(f *Rat) bool {
 	return false
 }
 
+// bruteNoBias returns the minimal one-hidden-layer size without output
+// bias by trying every set L of left flaps (see ShallowNet's doc for the
+// characterisation): p−1 if some L leaves no remainder, p if some L leaves a
+// constant or a linear part vanishing at a breakpoint, p+1 otherwise.
+func bruteNoBias(f *Rat) int {
+	g := f.Clone().Simplify()
+	s := g.Slopes()
+	a := g.Breakpoints()
+	m := len(a)
+	if m == 0 {
+		switch {
+		case g.SL.Sign() != 0:
+			return 2
+		case g.Y[0].Sign() != 0:
+			return 1
+		}
+		return 0
+	}
+	k0 := new(big.Rat).Mul(a[0], g.SL)
+	k0.Sub(g.Eval(a[0]), k0)
+	best := m + 2 // p + 1: a pair at the root of the remainder
+	for mask := 0; mask < 1<<m; mask++ {
+		rho, kap := new(big.Rat).Set(g.SL), new(big.Rat).Set(k0)
+		for j := 0; j < m; j++ {
+			if mask>>j&1 == 1 {
+				d := new(big.Rat).Sub(s[j+1], s[j])
+				rho.Add(rho, d)
+				kap.Sub(kap, d.Mul(d, a[j]))
+			}
+		}
+		if rho.Sign() == 0 && kap.Sign() == 0 {
+			return m
+		}
+		if rho.Sign() == 0 {
+			best = min(best, m+1)
+		}
+		for _, x := range a {
+			v := new(big.Rat).Mul(rho, x)
+			if v.Add(v, kap).Sign() == 0 {
+				best = min(best, m+1)
+			}
+		}
+	}
+	return best
+}
+
 func randRatPWL(rng *rand.Rand, p int) *Rat {
 	small := func() *big.Rat { return big.NewRat(int64(rng.IntN(9)-4), int64(rng.IntN(3)+1)) }
 	f := &Rat{SL: small(), SR: small()}
@@ -194,6 +240,11 @@ func TestShallowRandomRoundTrips(t *testing.T) {
 		}
 		if !bias && rep.Units > p+1 {
 			t.Fatalf("no bias: %d units above p+1 = %d", rep.Units, p+1)
+		}
+		if !bias {
+			if want := bruteNoBias(f); rep.Units != want || !rep.Minimal {
+				t.Fatalf("no bias: %d units (minimal %v), brute force %d", rep.Units, rep.Minimal, want)
+			}
 		}
 	}
 }

@@ -117,6 +117,7 @@ type worker struct {
 	pool  []*[2]cell
 	bufs  [][]float64
 	cuts  [][]int32
+	on    []int32
 	val   []float64
 	sg    []int8
 	ws    splitWS
@@ -257,6 +258,7 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 		row[e.d] = nxt.B[i]
 	}
 	K := w.cutList(depth)
+	w.on = w.on[:0]
 	base := e.offs[l]
 	for j := 0; j < e.widths[l]; j++ {
 		pos, neg, near := c.classify(P[j*d1:(j+1)*d1], hscale(P[j*d1:(j+1)*d1], e.R), w.val[:c.nv], w.sg[:c.nv])
@@ -269,7 +271,7 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 			K = append(K, int32(j))
 		case pos:
 			w.pat[b/64] |= 1 << uint(b%64)
-			e.addUnit(acc, l, j, P)
+			w.on = append(w.on, int32(j))
 		default:
 			// Off, or ≡ 0 on the cell (a dead unit, or one whose
 			// hyperplane contains the cell): its output is 0 either way
@@ -278,6 +280,7 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 		}
 	}
 	w.cuts[depth] = K
+	e.addUnits(acc, l, w.on, P)
 	return w.dfs(c, l, P, K, acc, depth+1)
 }
 
@@ -302,6 +305,41 @@ func (e *engine) addUnit(acc []float64, l, j int, P []float64) {
 		for k, pk := range p {
 			a[k] += wt * pk
 		}
+	}
+}
+
+// addUnits is addUnit for a list of units, four at a time in 2-D so that
+// each accumulator row is loaded and stored once per four units.
+func (e *engine) addUnits(acc []float64, l int, units []int32, P []float64) {
+	if e.d != 2 {
+		for _, j := range units {
+			e.addUnit(acc, l, int(j), P)
+		}
+		return
+	}
+	out := e.layers[l+1].out
+	wt := e.wt[l+1]
+	k := 0
+	for ; k+4 <= len(units); k += 4 {
+		j0, j1, j2, j3 := int(units[k]), int(units[k+1]), int(units[k+2]), int(units[k+3])
+		c0 := wt[j0*out : (j0+1)*out]
+		c1 := wt[j1*out : (j1+1)*out]
+		c2 := wt[j2*out : (j2+1)*out]
+		c3 := wt[j3*out : (j3+1)*out]
+		p0 := P[3*j0 : 3*j0+3]
+		p1 := P[3*j1 : 3*j1+3]
+		p2 := P[3*j2 : 3*j2+3]
+		p3 := P[3*j3 : 3*j3+3]
+		for i := range c0 {
+			a := acc[3*i : 3*i+3 : 3*i+3]
+			w0, w1, w2, w3 := c0[i], c1[i], c2[i], c3[i]
+			a[0] += w0*p0[0] + w1*p1[0] + w2*p2[0] + w3*p3[0]
+			a[1] += w0*p0[1] + w1*p1[1] + w2*p2[1] + w3*p3[1]
+			a[2] += w0*p0[2] + w1*p1[2] + w2*p2[2] + w3*p3[2]
+		}
+	}
+	for ; k < len(units); k++ {
+		e.addUnit(acc, l, int(units[k]), P)
 	}
 }
 

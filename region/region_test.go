@@ -395,7 +395,7 @@ func TestSampling(t *testing.T) {
 		x := make([]float64, n)
 		xr := make([]*big.Rat, n)
 		hits := map[int]bool{}
-		for range 2000 {
+		for range 1000 {
 			for i := range x {
 				x[i] = 2*rng.Float64() - 1
 				xr[i] = new(big.Rat).SetFloat64(x[i])
@@ -438,7 +438,7 @@ func TestSampling(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("n=%d: %d regions, %d hit by 2000 samples", n, len(cx.Regions), len(hits))
+		t.Logf("n=%d: %d regions, %d hit by 1000 samples", n, len(cx.Regions), len(hits))
 	}
 }
 

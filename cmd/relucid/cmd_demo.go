@@ -69,9 +69,12 @@ func runDemo(e *env, k int) error {
 	if err != nil {
 		return err
 	}
-	how := "float64 with certified error bounds"
-	if info.Exact {
-		how = "exact fallback"
+	how := "float64 engine with certified error bounds"
+	switch {
+	case info.Rational:
+		how = "rational engine"
+	case info.Exact:
+		how = "float64 engine, error-free: all error bounds 0"
 	}
 	fmt.Fprintf(w, "2. Its exact piecewise linear function (%s):\n", how)
 	fmt.Fprintf(w, "   %d pieces on R (%d breakpoints, first at %v); Lemma D.5 bound 2^(k-1)(w1+1)w2...wk = %s\n",

@@ -22,6 +22,7 @@ type piecesJSON struct {
 	HiddenWidths     []int     `json:"hidden_widths"`
 	Domain           []float64 `json:"domain,omitempty"`
 	Exact            bool      `json:"exact"`
+	Engine           string    `json:"engine"`
 	Fallback         string    `json:"fallback,omitempty"`
 	BreakpointsExact []string  `json:"breakpoints_exact,omitempty"`
 	ValuesExact      []string  `json:"values_exact,omitempty"`
@@ -34,7 +35,7 @@ const maxTextRows = 20
 func cmdPieces() command {
 	return command{
 		name:    "pieces",
-		args:    "NET.json [--domain A:B] [--exact] [--json] [--through X0 --dir D] [--output J]",
+		args:    "NET.json [--domain A:B] [--exact|--rational] [--json] [--through X0 --dir D] [--output J]",
 		summary: "exact 1-D pieces and breakpoints of an R→R net",
 		help: `Computes the continuous piecewise linear function of an R→R net exactly:
 its pieces (maximal intervals where it is affine), breakpoints (points where
@@ -45,8 +46,12 @@ Lemma D.5's bound 2^(k-1)(w1+1)w2...wk for the net's hidden widths.
 
 The default engine runs in float64 with certified error bounds and falls
 back to exact rational arithmetic when a decision is too close to call, so
-the count is always exact; --exact uses rational arithmetic throughout
-(and prints exact rationals in the *_exact JSON fields).
+the count is always exact. --exact makes every printed number exact too
+(the *_exact JSON fields hold them as rationals): it accepts the float64
+run when all its error bounds are 0 (an error-free run, e.g. dyadic
+weights) and otherwise runs the rational engine; --rational runs the
+rational engine throughout. "engine" and "fallback" in the JSON say which
+engine answered and why the float engine handed over.
 
 A net with n > 1 inputs is examined on the line X0 + t*D (--through, --dir;
 t is the new input); a net with several outputs needs --output J (0-based).
@@ -62,7 +67,8 @@ example:
   relucid pieces net2d.json --through 0,0 --dir 1,1 --json`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
 			domain := fs.String("domain", "", "examine only `A:B` (A < B)")
-			exact := fs.Bool("exact", false, "use exact rational arithmetic throughout")
+			exact := fs.Bool("exact", false, "exact breakpoints, values and slopes (an error-free float64 run or rational arithmetic)")
+			rational := fs.Bool("rational", false, "use the rational engine throughout")
 			asJSON := fs.Bool("json", false, "print JSON")
 			through := fs.String("through", "", "for n-D nets: the point `X0` (comma separated) of the line")
 			dir := fs.String("dir", "", "for n-D nets: the direction `D` (comma separated) of the line")
@@ -95,24 +101,20 @@ example:
 				if opt.Domain {
 					out.Domain = []float64{opt.A, opt.B}
 				}
-				if *exact {
-					var r *pwl.Rat
-					if opt.Domain {
-						r, err = pwl.FromNetRatOn(e.ctx, net, opt.ARat, opt.BRat)
-					} else {
-						r, err = pwl.FromNetRat(e.ctx, net)
-					}
+				if *exact || *rational {
+					opt.Exact = *rational
+					r, info, err := pwl.ExtractRat(e.ctx, net, opt)
 					if err != nil {
 						return fmt.Errorf("%s: %w", args[0], err)
 					}
-					out.Exact = true
+					fillInfo(&out, info)
 					fillExact(&out, r)
 				} else {
 					f, info, err := pwl.Extract(e.ctx, net, opt)
 					if err != nil {
 						return fmt.Errorf("%s: %w", args[0], err)
 					}
-					out.Exact, out.Fallback = info.Exact, info.Fallback
+					fillInfo(&out, info)
 					fillFloat(&out, f, info.Pieces)
 				}
 				if *asJSON {
@@ -122,6 +124,14 @@ example:
 				return nil
 			}
 		},
+	}
+}
+
+func fillInfo(out *piecesJSON, info pwl.Info) {
+	out.Exact, out.Fallback = info.Exact, info.Fallback
+	out.Engine = "float64"
+	if info.Rational {
+		out.Engine = "rational"
 	}
 }
 
@@ -244,12 +254,15 @@ func printPieces(e *env, name string, out *piecesJSON) {
 	if out.Domain != nil {
 		where = fmt.Sprintf("on [%v, %v]", out.Domain[0], out.Domain[1])
 	}
-	how := "float64, certified"
-	if out.Exact {
-		how = "exact rational arithmetic"
+	how := "float64 engine, count certified"
+	switch {
+	case out.Engine == "rational":
+		how = "rational engine"
 		if out.Fallback != "" {
-			how += " (float engine handed over: " + out.Fallback + ")"
+			how += "; the float engine handed over: " + out.Fallback
 		}
+	case out.Exact:
+		how = "float64 engine, every number exact (all error bounds 0)"
 	}
 	fmt.Fprintf(w, "%s: %d pieces %s (%s)\n", name, out.Pieces, where, how)
 	fmt.Fprintf(w, "Lemma D.5 bound for hidden widths %v: %s pieces\n", out.HiddenWidths, out.LemmaD5Bound)

@@ -444,3 +444,6 @@ func writeRegionMaps(cx *region.Complex, svg, png string) error {
 	}
 	return nil
 }
+
+// progressDelay is how long a regions run goes before it reports progress.
+const progressDelay = 5 * time.Second

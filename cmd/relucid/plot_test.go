@@ -457,3 +457,29 @@ func TestPlotHelp(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlotFunction draws the sawtooth H_12 of width 2 (4098 pieces):
+// exact extraction, drawing and encoding.
+func BenchmarkPlotFunction(b *testing.B) {
+	h, err := hard.Sawtooth(12, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "saw12.json")
+	if err := h.Net().WriteFile(path); err != nil {
+		b.Fatal(err)
+	}
+	for _, format := range []string{"svg", "png"} {
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				fig, err := netFunctionFigure(context.Background(), path, "", "", "", -1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := encodeCanvas(fig.canvas, format); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

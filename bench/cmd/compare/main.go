@@ -666,7 +666,10 @@ func printBaselines(w io.Writer, rows []Row, c config) {
 				milpS += fmt.Sprintf(" (obj %s ≠)", fmtObj(r.MILP))
 			}
 			if r.ExactErr == "" && r.ExactS > 0 && r.MILPS == r.MILPS {
-				ratio = fmt.Sprintf("%.1f× (%.1f×)", r.MILPS/r.ExactS, r.MILPCPU/r.ExactCPU)
+				ratio = fmt.Sprintf("%.1f×", r.MILPS/r.ExactS)
+				if r.ExactCPU > 0 && r.MILPCPU > 0 {
+					ratio += fmt.Sprintf(" (%.1f×)", r.MILPCPU/r.ExactCPU)
+				}
 			}
 		}
 		ex := fmtObj(r.Exact)
