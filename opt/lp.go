@@ -40,9 +40,8 @@ type LP struct {
 	cb       []float64
 	work     []float64
 	xb       []float64
-	// Iterations of the last Solve (pricing passes), and the bound flips
-	// made during pricing.
-	Iterations, Flips int
+	// Iterations of the last Solve.
+	Iterations int
 }
 
 func growF(s []float64, k int) []float64 {
@@ -92,7 +91,7 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 		return 0, err
 	}
 	degenerate := 0
-	w.Iterations, w.Flips = 0, 0
+	w.Iterations = 0
 	maxIter := 50*(m+p) + 1000
 	for {
 		w.Iterations++
@@ -143,22 +142,6 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 				enter, dir = j, dd
 				break
 			}
-			// y does not change when a non-basic variable moves to its
-			// other bound (no basis change), so every such improving
-			// "bound flip" can be made at once, during pricing, instead of
-			// costing a whole iteration each: that is most of the work
-			// when many variables start strictly inside their bounds.
-			if !math.IsInf(h[j], 1) {
-				w.column(N, j)
-				if t, leave := w.ratio(j, dd, v, l, h, xb, false); leave < 0 && t > 0 {
-					v[j] += float64(dd) * t
-					for i := 0; i < p; i++ {
-						xb[i] -= float64(dd) * t * w.alpha[i]
-					}
-					w.Flips++
-					continue
-				}
-			}
 			if s := math.Abs(dj) / math.Sqrt(1+cn); s > best {
 				enter, dir, best = j, dd, s
 			}
@@ -166,8 +149,61 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 		if enter < 0 {
 			break
 		}
-		w.column(N, enter)
-		t, leave := w.ratio(enter, dir, v, l, h, xb, bland)
+		// alpha = B⁻¹ N_enter
+		for i := 0; i < p; i++ {
+			s := 0.0
+			for k := 0; k < p; k++ {
+				s += w.Binv[i*p+k] * N[k*m+enter]
+			}
+			w.alpha[i] = s
+		}
+		amax := 0.0
+		for i := 0; i < p; i++ {
+			amax = math.Max(amax, math.Abs(w.alpha[i]))
+		}
+		// ratio test: basic i changes by −dir·t·alpha_i
+		t := math.Inf(1)
+		if dir > 0 {
+			t = h[enter] - v[enter]
+		} else {
+			t = v[enter] - l[enter]
+		}
+		leave := -1
+		bestPiv := 0.0
+		for i := 0; i < p; i++ {
+			rate := -float64(dir) * w.alpha[i]
+			if math.Abs(w.alpha[i]) <= lpPivTol*amax {
+				continue
+			}
+			j := w.basis[i]
+			lo, hi := 0.0, 0.0
+			if j < m {
+				lo, hi = l[j], h[j]
+			}
+			var ti float64
+			if rate < 0 {
+				ti = (xb[i] - lo) / -rate
+			} else {
+				if math.IsInf(hi, 1) {
+					continue
+				}
+				ti = (hi - xb[i]) / rate
+			}
+			if ti < 0 {
+				ti = 0
+			}
+			tie := ti == t && leave >= 0
+			if bland && tie {
+				// Bland: smallest index leaves among ties
+				if w.basis[i] < w.basis[leave] {
+					leave, bestPiv = i, math.Abs(w.alpha[i])
+				}
+				continue
+			}
+			if ti < t || (tie && math.Abs(w.alpha[i]) > bestPiv) {
+				t, leave, bestPiv = ti, i, math.Abs(w.alpha[i])
+			}
+		}
 		if math.IsInf(t, 1) {
 			return 0, ErrUnbounded
 		}
@@ -228,73 +264,6 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 		}
 	}
 	return vdot(c, v), nil
-}
-
-// column sets alpha = B⁻¹ N_j.
-func (w *LP) column(N []float64, j int) {
-	p, m := w.p, w.m
-	for i := 0; i < p; i++ {
-		s := 0.0
-		for k := 0; k < p; k++ {
-			s += w.Binv[i*p+k] * N[k*m+j]
-		}
-		w.alpha[i] = s
-	}
-}
-
-// ratio is the ratio test for moving non-basic variable enter in
-// direction dir (alpha = B⁻¹N_enter): the step t and the basic position
-// that leaves, or −1 if the variable reaches its own bound first (a bound
-// flip). Basic i changes by −dir·t·alpha_i.
-func (w *LP) ratio(enter, dir int, v, l, h, xb []float64, bland bool) (float64, int) {
-	p, m := w.p, w.m
-	amax := 0.0
-	for i := 0; i < p; i++ {
-		amax = math.Max(amax, math.Abs(w.alpha[i]))
-	}
-	var t float64
-	if dir > 0 {
-		t = h[enter] - v[enter]
-	} else {
-		t = v[enter] - l[enter]
-	}
-	leave := -1
-	bestPiv := 0.0
-	for i := 0; i < p; i++ {
-		rate := -float64(dir) * w.alpha[i]
-		if math.Abs(w.alpha[i]) <= lpPivTol*amax {
-			continue
-		}
-		j := w.basis[i]
-		lo, hi := 0.0, 0.0
-		if j < m {
-			lo, hi = l[j], h[j]
-		}
-		var ti float64
-		if rate < 0 {
-			ti = (xb[i] - lo) / -rate
-		} else {
-			if math.IsInf(hi, 1) {
-				continue
-			}
-			ti = (hi - xb[i]) / rate
-		}
-		if ti < 0 {
-			ti = 0
-		}
-		tie := ti == t && leave >= 0
-		if bland && tie {
-			// Bland: smallest index leaves among ties
-			if w.basis[i] < w.basis[leave] {
-				leave, bestPiv = i, math.Abs(w.alpha[i])
-			}
-			continue
-		}
-		if ti < t || (tie && math.Abs(w.alpha[i]) > bestPiv) {
-			t, leave, bestPiv = ti, i, math.Abs(w.alpha[i])
-		}
-	}
-	return t, leave
 }
 
 // recomputeXB sets the basic values from the non-basic ones: B x_B = −N_N v_N.

@@ -45,7 +45,7 @@ func benchPieces(b *testing.B, net *relu.Net, want int, exact bool) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if info.Exact {
+			if info.Rational {
 				b.Logf("fell back: %s", info.Fallback)
 			}
 			p = len(f.X) + 1
@@ -108,7 +108,7 @@ func BenchmarkRandom64x8(b *testing.B) {
 				b.ReportMetric(float64(info.Pieces), "pieces")
 				b.ReportMetric(float64(info.Knots), "knots")
 				fb := 0.0
-				if info.Exact {
+				if info.Rational {
 					fb = 1
 				}
 				b.ReportMetric(fb, "fellback")
@@ -323,7 +323,7 @@ func benchPieces2(b *testing.B, net *relu.Net, lo, hi float64) {
 		b.ReportMetric(float64(info.Pieces), "pieces")
 		b.ReportMetric(float64(info.Knots), "knots")
 		fb := 0.0
-		if info.Exact {
+		if info.Rational {
 			fb = 1
 		}
 		b.ReportMetric(fb, "fellback")

@@ -46,7 +46,7 @@ func agree(t *testing.T, f *Func, r *Rat) {
 func TestRandomDyadic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][]int{{1}, {2}, {3}, {2, 2}, {3, 2}, {4, 3}, {2, 2, 2}, {3, 3, 3}, {4, 4, 4, 4}, {5, 1, 5}}
-	fallbacks := 0
+	fallbacks, errorFree := 0, 0
 	for trial := 0; trial < 300; trial++ {
 		net := randDyadicNet(rng, shapes[trial%len(shapes)])
 		r, err := FromNetRat(bg, net)
@@ -64,18 +64,30 @@ func TestRandomDyadic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Exact {
+		if info.Rational {
 			fallbacks++
 		}
 		if info.Pieces != r.NumPieces() {
 			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
 		}
 		agree(t, f, r)
+		// ExtractRat: the error-free float run, or the rational engine,
+		// must give exactly FromNetRat's function.
+		rr, rinfo, err := ExtractRat(bg, net, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rr.Equal(r) || rr.NumPieces() != r.NumPieces() || !rinfo.Exact {
+			t.Fatalf("trial %d: ExtractRat differs from FromNetRat (%+v)", trial, rinfo)
+		}
+		if !rinfo.Rational {
+			errorFree++
+		}
 		if bound := LemmaD5(net.HiddenWidths()); big.NewInt(int64(r.NumPieces())).Cmp(bound) > 0 {
 			t.Fatalf("trial %d: %d pieces exceed Lemma D.5's bound %s", trial, r.NumPieces(), bound)
 		}
 	}
-	t.Logf("float engine handed over to the exact one in %d of 300 dyadic nets", fallbacks)
+	t.Logf("float engine handed over to the exact one in %d of 300 dyadic nets; %d runs were error-free", fallbacks, errorFree)
 }
 
 // TestRandomDomain checks the domain versions against restriction of the
@@ -124,7 +136,7 @@ func TestRandomDomain(t *testing.T) {
 // PyTorch-style float weights (exact binary values).
 func TestRandomFloatWeights(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	fallbacks := 0
+	fallbacks, errorFree := 0, 0
 	for trial := 0; trial < 40; trial++ {
 		net := randTorchNet(rng, []int{8, 8, 8})
 		r, err := FromNetRat(bg, net)
@@ -135,15 +147,27 @@ func TestRandomFloatWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Exact {
+		if info.Rational {
 			fallbacks++
 		}
 		if info.Pieces != r.NumPieces() {
 			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
 		}
 		agree(t, f, r)
+		// ExtractRat: the error-free float run, or the rational engine,
+		// must give exactly FromNetRat's function.
+		rr, rinfo, err := ExtractRat(bg, net, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rr.Equal(r) || rr.NumPieces() != r.NumPieces() || !rinfo.Exact {
+			t.Fatalf("trial %d: ExtractRat differs from FromNetRat (%+v)", trial, rinfo)
+		}
+		if !rinfo.Rational {
+			errorFree++
+		}
 	}
-	t.Logf("%d of 40 float nets needed the exact fallback", fallbacks)
+	t.Logf("%d of 40 float nets needed the exact fallback; %d runs were error-free", fallbacks, errorFree)
 }
 
 // TestDegenerate names the degenerate cases; each is checked in both
@@ -196,7 +220,7 @@ func TestDegenerate(t *testing.T) {
 				t.Fatalf("float engine: %d pieces, want %d", info.Pieces, tc.pieces)
 			}
 			agree(t, f, r)
-			t.Logf("float engine: exact=%v %s", info.Exact, info.Fallback)
+			t.Logf("float engine: rational=%v exact=%v %s", info.Rational, info.Exact, info.Fallback)
 			if tc.dom != nil {
 				f, _, err := Extract(bg, net, Options{Domain: true, A: tc.dom[0], B: tc.dom[1]})
 				if err != nil {
@@ -236,7 +260,7 @@ func TestCancelInexactFallsBack(t *testing.T) {
 	if f.NumPieces() != 1 {
 		t.Fatalf("%d pieces, want 1", f.NumPieces())
 	}
-	if !info.Exact {
+	if !info.Rational {
 		t.Fatalf("float engine certified a cancellation it cannot prove")
 	}
 }
@@ -431,7 +455,7 @@ func TestCloseCalls(t *testing.T) {
 			if info.Pieces != tc.pieces {
 				t.Fatalf("float engine: %d pieces, want %d (fallback %q)", info.Pieces, tc.pieces, info.Fallback)
 			}
-			t.Logf("exact fallback: %v %s", info.Exact, info.Fallback)
+			t.Logf("exact fallback: %v %s", info.Rational, info.Fallback)
 		})
 	}
 }
@@ -523,9 +547,9 @@ func TestRationalDomainEnds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Pieces != tc.pieces || r.NumPieces() != tc.pieces || info.Exact != tc.exact {
+		if info.Pieces != tc.pieces || r.NumPieces() != tc.pieces || info.Rational != tc.exact {
 			t.Errorf("[%s, %s]: float engine %d pieces (exact fallback %v), exact %d, want %d (fallback %v)",
-				tc.a, tc.b, info.Pieces, info.Exact, r.NumPieces(), tc.pieces, tc.exact)
+				tc.a, tc.b, info.Pieces, info.Rational, r.NumPieces(), tc.pieces, tc.exact)
 		}
 	}
 }

@@ -44,17 +44,31 @@
 // tolerance cutTol.
 //
 // Facets of a region remember the split that created them; the neighbour
-// across a facet is found by locating the facet's centroid in the split tree
-// below the other side of that split. This gives the adjacency graph
-// without any pairwise geometric test.
+// across a facet (Facet.Neighbor) is found by locating the facet's centroid
+// in the split tree below the other side of that split. Facets match one to
+// one, because both sides of a split are refined by the same traces of
+// later hyperplanes (the net is continuous across it). This gives the
+// adjacency graph without any pairwise geometric test.
+//
+// Every sign decision compares a vertex value with cutTol times the size of
+// the terms that produced it. Stats.NearZero counts the decisions where a
+// nonzero value fell inside that band and was taken as zero (coincident
+// hyperplanes of inexact weights such as 1/3, say); for generic nets it is
+// 0 and every decision had a margin far above the rounding error.
 //
 // With Options.Exact every region is certified in rational arithmetic: its
 // exact affine maps are computed from its pattern, a rational interior point
 // is checked to satisfy every unit's sign strictly (or the unit to be ≡ 0)
 // and every domain inequality strictly, and pieces are merged only when the
-// exact maps are equal. In 2-D the exact areas of all regions (from exact
-// vertices, each the intersection of two exact facet lines) must add up to
-// the exact area of the domain, which proves that no region was missed.
+// exact maps are equal. In 2-D the region is rebuilt exactly by clipping the
+// domain with every unit's sign constraint, its interior point is the
+// average of those exact vertices, and the exact areas of all regions must
+// add up to the exact area of the domain, which proves that no region was
+// missed: the certificate is complete. In n ≥ 3 the per-region certificates
+// hold but completeness is not proved. A 2-D complex with NearZero > 0 is
+// certified this way automatically when that is affordable
+// (Stats.AutoCertified; Options.NoAutoExact turns it off). A failed
+// certificate is an error wrapping ErrNotCertified, never a silent count.
 //
 // # Domains
 //
@@ -64,11 +78,17 @@
 //
 // # Performance
 //
-// After the first hidden layer has been split (sequentially) the resulting
-// cells are independent tasks run by Options.Workers goroutines. Each worker
-// reuses its cells, affine-map buffers and scratch space, so the hot loop
-// allocates nothing per region; regions are appended to flat per-task
-// arrays. Results are deterministic: task order, not scheduling, fixes the
-// region order. Stream hands regions to a callback task by task so that
-// vertex lists never accumulate.
+// On entering a layer every unit is classified on the cell once; units whose
+// hyperplane misses the cell are settled for the whole subtree and their
+// rank-one contributions W_{l+1}[:, j] ⊗ P_l[j] to the next layer's maps
+// are accumulated once, four at a time; only the units that cut the cell are
+// revisited in its sub-cells, and a split copies the accumulator to one side
+// while the other inherits it. After the first hidden layer has been split
+// (sequentially) the resulting cells are independent tasks run by
+// Options.Workers goroutines. Each worker reuses its cells, buffers and
+// scratch space, so the hot loop allocates nothing per region; regions are
+// appended to flat per-task arrays and handed out in slabs. Results are
+// deterministic: task order, not scheduling, fixes the region order. Stream
+// hands regions to a callback task by task so that vertex lists never
+// accumulate, and Options.Progress reports the regions found so far.
 package region

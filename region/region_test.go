@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/relucid/relucid/relu"
@@ -631,5 +632,72 @@ func TestAutoCertify(t *testing.T) {
 	cx = enumerate2(t, randomNet(4, 2, 10, 10, 1), box2(t, -1, 1), Options{})
 	if cx.Stats.NearZero != 0 || cx.Stats.AutoCertified {
 		t.Errorf("random net: stats %+v", cx.Stats)
+	}
+}
+
+// TestExactWorkloadR2 certifies the 2→[64]×3→1 net of workload R2 in
+// rationals and compares with the float counts (minutes; RELUCID_LONG=1).
+func TestExactWorkloadR2(t *testing.T) {
+	if os.Getenv("RELUCID_LONG") == "" {
+		t.Skip("set RELUCID_LONG=1")
+	}
+	net := randomNet(1, 2, 64, 64, 64, 1)
+	f := enumerate2(t, net, box2(t, -1, 1), Options{})
+	x := enumerate2(t, net, box2(t, -1, 1), Options{Exact: true})
+	if f.Counts[0] != x.Counts[0] || !x.Exact {
+		t.Errorf("float %+v, exact %+v (certified %v)", f.Counts[0], x.Counts[0], x.Exact)
+	}
+	t.Logf("float %+v, exact %+v", f.Counts[0], x.Counts[0])
+}
+
+// TestAdjacency: the four quadrants of |x| + |y| form a 4-cycle, and facet
+// neighbours are symmetric.
+func TestAdjacency(t *testing.T) {
+	net := relu.MustFromFloats([][][]float64{{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}, {{1, 1, 1, 1}}}, nil)
+	cx := enumerate2(t, net, box2(t, -1, 1), Options{Adjacency: true})
+	if len(cx.Adjacent) != 4 {
+		t.Fatalf("adjacent pairs %v, want 4", cx.Adjacent)
+	}
+	deg := make([]int, len(cx.Regions))
+	for _, p := range cx.Adjacent {
+		deg[p[0]]++
+		deg[p[1]]++
+	}
+	for i, d := range deg {
+		if d != 2 {
+			t.Errorf("region %d has %d neighbours, want 2", i, d)
+		}
+	}
+	// Every interior facet has a neighbour, and neighbours are symmetric,
+	// in 2-D to 5-D.
+	for n := 2; n <= 5; n++ {
+		lo, hi := make([]float64, n), make([]float64, n)
+		for i := range lo {
+			lo[i], hi[i] = -1, 1
+		}
+		dom, _ := Box(lo, hi)
+		checkNeighbors(t, enumerate2(t, randomNet(uint64(21+n), n, 8, 8, 1), dom, Options{}))
+	}
+	checkNeighbors(t, enumerate2(t, intNet(5, 2, 4, 4, 1), box2(t, -2, 2), Options{}))
+}
+
+func checkNeighbors(t *testing.T, cx *Complex) {
+	t.Helper()
+	for i, r := range cx.Regions {
+		for _, f := range r.Facets {
+			if f.Neighbor < 0 {
+				if f.Source.Layer >= 0 {
+					t.Fatalf("dim %d: region %d: facet on unit %+v has no neighbour", cx.Dim, i, f.Source)
+				}
+				continue
+			}
+			back := false
+			for _, g := range cx.Regions[f.Neighbor].Facets {
+				back = back || g.Neighbor == i
+			}
+			if !back {
+				t.Fatalf("region %d → %d is not symmetric", i, f.Neighbor)
+			}
+		}
 	}
 }

@@ -29,11 +29,14 @@ func NewLayer(out, in int) Layer {
 	l := Layer{In: in, Out: out,
 		W: make([]float64, out*in), B: make([]float64, out),
 		WR: make([]*big.Rat, out*in), BR: make([]*big.Rat, out)}
+	// One backing array for all exact values: a layer of a million weights
+	// costs one allocation instead of a million.
+	back := make([]big.Rat, out*in+out)
 	for i := range l.WR {
-		l.WR[i] = new(big.Rat)
+		l.WR[i] = &back[i]
 	}
 	for i := range l.BR {
-		l.BR[i] = new(big.Rat)
+		l.BR[i] = &back[out*in+i]
 	}
 	return l
 }

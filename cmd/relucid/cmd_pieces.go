@@ -223,8 +223,14 @@ func fillFloat(out *piecesJSON, f *pwl.Func, pieces int) {
 	out.Slopes = f.Slopes()
 }
 
+// fillExact fills out from an exact function whose knots are exactly its
+// breakpoints (a single anchor knot when it is affine).
 func fillExact(out *piecesJSON, r *pwl.Rat) {
-	bp := r.Breakpoints()
+	sl := r.Slopes() // len(X)+1 slopes
+	bp, vals := r.X, r.Y
+	if len(r.X) == 1 && sl[0].Cmp(sl[1]) == 0 {
+		bp, vals, sl = nil, nil, sl[:1]
+	}
 	out.Pieces = len(bp) + 1
 	out.Breakpoints = make([]float64, len(bp))
 	out.Values = make([]float64, len(bp))
@@ -232,19 +238,15 @@ func fillExact(out *piecesJSON, r *pwl.Rat) {
 	out.ValuesExact = make([]string, len(bp))
 	for i, x := range bp {
 		out.Breakpoints[i], _ = x.Float64()
-		y := r.Eval(x)
-		out.Values[i], _ = y.Float64()
+		out.Values[i], _ = vals[i].Float64()
 		out.BreakpointsExact[i] = x.RatString()
-		out.ValuesExact[i] = y.RatString()
+		out.ValuesExact[i] = vals[i].RatString()
 	}
-	sl := r.Slopes()
-	if len(bp) == 0 {
-		sl = sl[:1]
-	}
-	for _, s := range sl {
-		f, _ := s.Float64()
-		out.Slopes = append(out.Slopes, f)
-		out.SlopesExact = append(out.SlopesExact, s.RatString())
+	out.Slopes = make([]float64, len(sl))
+	out.SlopesExact = make([]string, len(sl))
+	for i, s := range sl {
+		out.Slopes[i], _ = s.Float64()
+		out.SlopesExact[i] = s.RatString()
 	}
 }
 

@@ -51,6 +51,8 @@ type piecesOut struct {
 	Values           []float64 `json:"values"`
 	LemmaD5Bound     int64     `json:"lemma_d5_bound"`
 	Exact            bool      `json:"exact"`
+	Engine           string    `json:"engine"`
+	Fallback         string    `json:"fallback"`
 	BreakpointsExact []string  `json:"breakpoints_exact"`
 }
 
@@ -84,24 +86,40 @@ func eqF(a, b []float64) bool {
 
 func TestPiecesZigzag(t *testing.T) {
 	net := tempFile(t, "zigzag.json", zigzagNet)
-	for _, exact := range []bool{false, true} {
+	for _, mode := range []string{"", "--exact", "--rational"} {
 		args := []string{net}
-		if exact {
-			args = append(args, "--exact")
+		if mode != "" {
+			args = append(args, mode)
+		}
+		engine := "float64"
+		if mode == "--rational" {
+			engine = "rational"
 		}
 		p := piecesJSONOf(t, args...)
+		// dyadic weights: the float run is error-free, so exact in every mode
 		if p.Pieces != 3 || !eqF(p.Breakpoints, []float64{0, 0.5}) || !eqF(p.Values, []float64{0, 1}) ||
-			!eqF(p.Slopes, []float64{0, 2, -2}) || p.LemmaD5Bound != 3 || p.Exact != exact {
-			t.Errorf("exact=%v: %+v", exact, p)
+			!eqF(p.Slopes, []float64{0, 2, -2}) || p.LemmaD5Bound != 3 || !p.Exact || p.Engine != engine {
+			t.Errorf("%q: %+v", mode, p)
 		}
 		d := piecesJSONOf(t, append(args, "--domain", "0:1")...)
 		if d.Pieces != 2 || !eqF(d.Breakpoints, []float64{0.5}) || !eqF(d.Slopes, []float64{2, -2}) {
-			t.Errorf("exact=%v on [0,1]: %+v", exact, d)
+			t.Errorf("%q on [0,1]: %+v", mode, d)
 		}
 		d = piecesJSONOf(t, append(args, "--domain", "-1/3:1/3")...)
 		if d.Pieces != 2 || !eqF(d.Breakpoints, []float64{0}) {
-			t.Errorf("exact=%v on [-1/3,1/3]: %+v", exact, d)
+			t.Errorf("%q on [-1/3,1/3]: %+v", mode, d)
 		}
+	}
+	// σ(x/3 + 1/3): the float count is certified but its numbers are not
+	// exact; --exact hands over to the rational engine and says why.
+	third := tempFile(t, "third.json", `{"layers": [{"weight": [["1/3"]], "bias": ["1/3"]}, {"weight": [[1]]}]}`)
+	p := piecesJSONOf(t, third)
+	if p.Pieces != 2 || p.Exact || p.Engine != "float64" {
+		t.Errorf("third: %+v", p)
+	}
+	p = piecesJSONOf(t, third, "--exact")
+	if p.Pieces != 2 || !p.Exact || p.Engine != "rational" || p.Fallback == "" || p.BreakpointsExact[0] != "-1" {
+		t.Errorf("third --exact: %+v", p)
 	}
 	code, out, _ := runP(t, "pieces", net)
 	if code != 0 || !strings.Contains(out, "3 pieces") || !strings.Contains(out, "Lemma D.5 bound") {
@@ -113,7 +131,7 @@ func TestPiecesSawtooth(t *testing.T) {
 	// R1 at depth 10: 2^10 pieces on [0, 1]; float and exact agree.
 	net := sawtoothJSON(t, 10)
 	f := piecesJSONOf(t, net, "--domain", "0:1")
-	e := piecesJSONOf(t, net, "--domain", "0:1", "--exact")
+	e := piecesJSONOf(t, net, "--domain", "0:1", "--rational")
 	if f.Pieces != 1024 || e.Pieces != 1024 || !eqF(f.Breakpoints, e.Breakpoints) || !eqF(f.Values, e.Values) {
 		t.Fatalf("float %d, exact %d pieces", f.Pieces, e.Pieces)
 	}
