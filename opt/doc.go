@@ -15,8 +15,12 @@
 // constraints one at a time while keeping the active constraints' dual
 // multipliers non-negative; every iterate is optimal for the constraints
 // added so far, so the method ends with a primal-dual (KKT) pair. The
-// factorisation of the active set is recomputed from scratch at each change
-// (n is tiny, so O(n³) is cheaper than bookkeeping Givens updates).
+// factorisation of the active set (J = L⁻ᵀQ and R, with L⁻¹N_A = QR) is
+// updated by Givens rotations when a constraint joins or leaves it, O(n²)
+// per change, and recomputed from scratch every qpRefactorEvery changes to
+// reset rounding drift. (Recomputing it at every change, O(n³), made the
+// epigraph programs of package erm — n = unknowns + data points — 10–20×
+// slower.)
 //
 // LP solves
 //

@@ -309,3 +309,53 @@ func BenchmarkQP(b *testing.B) {
 		w.Solve(x, G, g, A, bb, nil)
 	}
 }
+
+// Larger QPs, where the active set changes many times (beyond
+// qpRefactorEvery, so both the Givens updates and the periodic fresh
+// factorisation are exercised), checked by the KKT conditions, which
+// certify optimality of a convex QP independently of how it was found.
+func TestQPLargeKKT(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var w QP
+	maxIter := 0
+	for trial := 0; trial < 30; trial++ {
+		n := []int{8, 20, 45}[trial%3]
+		m := 3 * n
+		G := make([]float64, n*n)
+		for i := 0; i < n; i++ {
+			G[i*n+i] = 0.5 + r.Float64()
+			for j := 0; j < i; j++ {
+				v := 0.1 * r.NormFloat64() / float64(n)
+				G[i*n+j], G[j*n+i] = v, v
+			}
+		}
+		g := make([]float64, n)
+		for i := range g {
+			g[i] = 10 * r.NormFloat64()
+		}
+		A := make([]float64, m*n)
+		for i := range A {
+			A[i] = r.NormFloat64()
+		}
+		b := make([]float64, m)
+		x0 := make([]float64, n)
+		for i := range x0 {
+			x0[i] = r.NormFloat64()
+		}
+		for c := 0; c < m; c++ {
+			b[c] = vdot(A[c*n:(c+1)*n], x0) - 0.1*r.Float64()
+		}
+		x := make([]float64, n)
+		lam := make([]float64, m)
+		if _, err := w.Solve(x, G, g, A, b, lam); err != nil {
+			t.Fatalf("trial %d (n=%d): %v", trial, n, err)
+		}
+		maxIter = max(maxIter, w.Iterations)
+		if res := QPKKT(x, lam, G, g, A, b); res > 1e-7*(1+vnorm(g)) {
+			t.Fatalf("trial %d (n=%d): KKT residual %v after %d iterations", trial, n, res, w.Iterations)
+		}
+	}
+	if maxIter <= qpRefactorEvery {
+		t.Errorf("at most %d iterations: the periodic refactorisation was not exercised", maxIter)
+	}
+}

@@ -41,6 +41,7 @@ type QP struct {
 	tmp, tmp2         []float64
 	inAct             []bool
 	skipped           []int
+	updates           int // Givens updates since the last refactor
 	// Iterations of the last Solve (constraint additions and drops).
 	Iterations int
 }
@@ -195,7 +196,7 @@ func (w *QP) Solve(x []float64, G, g, A, b []float64, lambda []float64) (float64
 				}
 				up[q] += t1
 				act, up = drop(act, up, l, w.inAct)
-				w.refactor(A, act)
+				w.dropColumn(A, act, l, q)
 				continue
 			}
 			t := math.Min(t1, t2)
@@ -211,11 +212,11 @@ func (w *QP) Solve(x []float64, G, g, A, b []float64, lambda []float64) (float64
 				w.inAct[p] = true
 				u = w.u[:len(up)]
 				copy(u, up)
-				w.refactor(A, act)
+				w.addColumn(A, act, q)
 				break
 			}
 			act, up = drop(act, up, l, w.inAct)
-			w.refactor(A, act)
+			w.dropColumn(A, act, l, q)
 		}
 	}
 	w.act = act
@@ -250,8 +251,82 @@ func drop(act []int, up []float64, l int, inAct []bool) ([]int, []float64) {
 	return act, up
 }
 
+// qpRefactorEvery: the Givens updates of J and R keep them exact in exact
+// arithmetic; rounding drift is reset by a fresh factorisation after this
+// many updates.
+const qpRefactorEvery = 64
+
+// addColumn updates J and R after constraint act[q] joined the active set,
+// with w.d = Jᵀa holding its normal in the current basis: Givens rotations
+// of J's columns q..n−1 fold d[q:] into d[q], and d[:q+1] becomes column q
+// of R. O(n²) instead of the O(n³) of refactor (Goldfarb and Idnani 1983).
+func (w *QP) addColumn(A []float64, act []int, q int) {
+	if w.updates++; w.updates >= qpRefactorEvery {
+		w.refactor(A, act)
+		return
+	}
+	n, d, J := w.n, w.d, w.Jm
+	for k := n - 1; k > q; k-- {
+		a, b := d[k-1], d[k]
+		if b == 0 {
+			continue
+		}
+		r := math.Hypot(a, b)
+		c, sn := a/r, b/r
+		d[k-1], d[k] = r, 0
+		for i := 0; i < n; i++ {
+			x, y := J[i*n+k-1], J[i*n+k]
+			J[i*n+k-1], J[i*n+k] = c*x+sn*y, -sn*x+c*y
+		}
+	}
+	for r := 0; r < n; r++ {
+		if r <= q {
+			w.R[r*n+q] = d[r]
+		} else {
+			w.R[r*n+q] = 0
+		}
+	}
+}
+
+// dropColumn updates J and R after active constraint l (of q) left: its
+// column is removed from R, and Givens rotations of rows k, k+1 (applied
+// to J's columns k, k+1 as well) restore the triangular form.
+func (w *QP) dropColumn(A []float64, act []int, l, q int) {
+	if w.updates++; w.updates >= qpRefactorEvery {
+		w.refactor(A, act)
+		return
+	}
+	n, R, J := w.n, w.R, w.Jm
+	for c := l; c < q-1; c++ {
+		for r := 0; r <= c+1; r++ {
+			R[r*n+c] = R[r*n+c+1]
+		}
+	}
+	for k := l; k < q-1; k++ {
+		a, b := R[k*n+k], R[(k+1)*n+k]
+		if b == 0 {
+			continue
+		}
+		r := math.Hypot(a, b)
+		c, sn := a/r, b/r
+		R[k*n+k], R[(k+1)*n+k] = r, 0
+		for col := k + 1; col < q-1; col++ {
+			x, y := R[k*n+col], R[(k+1)*n+col]
+			R[k*n+col], R[(k+1)*n+col] = c*x+sn*y, -sn*x+c*y
+		}
+		for i := 0; i < n; i++ {
+			x, y := J[i*n+k], J[i*n+k+1]
+			J[i*n+k], J[i*n+k+1] = c*x+sn*y, -sn*x+c*y
+		}
+	}
+	for r := 0; r < n; r++ {
+		R[r*n+q-1] = 0
+	}
+}
+
 // refactor sets J = L⁻ᵀQ and R from the QR factorisation of L⁻¹N_A.
 func (w *QP) refactor(A []float64, act []int) {
+	w.updates = 0
 	n := w.n
 	q := len(act)
 	B := w.Bm // n×q, column k = L⁻¹ a_act[k], stored row-major n×n

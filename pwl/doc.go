@@ -52,10 +52,18 @@
 // kink masked downstream (a unit whose successors are off) stays exactly
 // zero. When any decision is too close to call it hands over to the
 // rational engine; so the piece count it reports (Info.Pieces) is exact.
+// When every bound of the result is 0 (an error-free run, typical for
+// dyadic weights) its numbers are exact too, and ExtractRat returns them as
+// rationals without running the rational engine.
+//
 // A knot inserted at a zero crossing stands for the exact crossing point,
 // which lies within a position bound of its float position; values there
 // are bounds on the values at that exact point (the crossing unit is exactly
 // 0), so later layers recognise touches at such points exactly.
+//
+// A net with one hidden layer of at least 256 units is converted instead by
+// sorting its kinks −b_i/w_i (O(w log w), exact), since the grid would cost
+// O(w²) there.
 //
 // Slice and SelectOutput restrict any net R^n → R^m to a line x_0 + t·d and
 // one output, as a net, so every net can be examined in 1-D.

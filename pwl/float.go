@@ -763,6 +763,8 @@ func (e *fltEngine) result() (*Func, error) {
 		lo, hi = 1, K-2
 	}
 	exact := true
+	n := max(hi-lo+1, 1)
+	f.X, f.Y, e.bpErr = make([]float64, 0, n), make([]float64, 0, n), make([]float64, 0, n)
 	for k := lo; k <= hi; k++ {
 		switch sign(e.j[k], e.ej[k]) {
 		case 0:

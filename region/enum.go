@@ -866,6 +866,31 @@ func (e *engine) distinct(outs []int, total int, keys [][]string) int {
 	return len(seen)
 }
 
+// parallel runs f(0..n−1) on the workers, each with its own slabs.
+func (e *engine) parallel(n int, f func(i int, sl *slabs)) {
+	workers := e.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sl := new(slabs)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i, sl)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // Enumerate computes the polyhedral complex of net over dom: every
 // full-dimensional activation region with its H-representation, maps and
 // interior point, the adjacency of regions, and the three counts of every
@@ -951,13 +976,14 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	var keys [][]string
 	if fn == nil {
 		cx.Regions = make([]Region, total)
-		for t, o := range e.outs {
+		e.parallel(len(e.outs), func(t int, sl *slabs) {
+			o := e.outs[t]
 			for i := 0; i < o.nreg; i++ {
 				r := &cx.Regions[offset[t]+i]
-				e.fillRegion(r, o, i, cons, &sl)
+				e.fillRegion(r, o, i, cons, sl)
 				r.Index = offset[t] + i
 			}
-		}
+		})
 		// Decisions that leaned on the tolerance are certified after
 		// the fact in 2-D when that is affordable (the certificate is
 		// complete there): the float answer then stands proven, or the

@@ -211,7 +211,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	f, err := os.CreateTemp(dir, ".relucid-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: cannot write: %w", path, err)
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)

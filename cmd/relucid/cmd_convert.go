@@ -129,20 +129,20 @@ func printConvertSummary(e *env, s convert.Summary, out string) {
 	w := e.stdout
 	fmt.Fprintf(w, "input: %s, n = %d", s.Input, s.N)
 	if s.Pieces > 0 {
-		fmt.Fprintf(w, ", %d pieces", s.Pieces)
+		fmt.Fprintf(w, ", %s", plural(s.Pieces, "piece"))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "method: %s: %d terms, largest max over %d affine functions\n", s.Method, s.Terms, s.MaxArity)
-	fmt.Fprintf(w, "wrote %s: depth %d (%d hidden layers; Theorem 2.1 bound %d), size %d\n",
-		out, s.Depth, s.HiddenLayers, s.DepthBound, s.Size)
+	fmt.Fprintf(w, "method: %s: %s, largest max over %s\n", s.Method, plural(s.Terms, "term"), plural(s.MaxArity, "affine function"))
+	fmt.Fprintf(w, "wrote %s: depth %d (%s; Theorem 2.1 bound %d), size %d\n",
+		out, s.Depth, plural(s.HiddenLayers, "hidden layer"), s.DepthBound, s.Size)
 	if s.SpecSizeBound > 0 {
 		fmt.Fprintf(w, "size bound of spec §2.1 (P·4(2^L−1)): %d\n", s.SpecSizeBound)
 	}
 	if s.LatticeHidden > 0 {
-		fmt.Fprintf(w, "max–min net of the same function: %d hidden layers, size %d\n", s.LatticeHidden, s.LatticeSize)
+		fmt.Fprintf(w, "max–min net of the same function: %s, size %d\n", plural(s.LatticeHidden, "hidden layer"), s.LatticeSize)
 	}
 	if s.HeHidden > 0 {
-		fmt.Fprintf(w, "He, Li, Xu, Zheng (2018) finite-element net: %d hidden layers\n", s.HeHidden)
+		fmt.Fprintf(w, "He, Li, Xu, Zheng (2018) finite-element net: %s\n", plural(s.HeHidden, "hidden layer"))
 	}
 	if v := s.Verification; v != nil {
 		status := "equal at every checked point"
@@ -155,4 +155,12 @@ func printConvertSummary(e *env, s convert.Summary, out string) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// plural writes "1 term", "2 terms".
+func plural(k int, noun string) string {
+	if k == 1 {
+		return fmt.Sprintf("%d %s", k, noun)
+	}
+	return fmt.Sprintf("%d %ss", k, noun)
 }

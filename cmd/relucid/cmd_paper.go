@@ -425,7 +425,7 @@ func (p *paperRun) floatVersusExact() {
 			continue
 		}
 		via := "float certified"
-		if info.Exact {
+		if info.Rational {
 			via = "float → exact fallback"
 		}
 		p.add("float path = exact path (rational params)", "a="+a, fmt.Sprintf("%d pieces", pred),

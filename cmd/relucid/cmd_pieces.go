@@ -108,7 +108,11 @@ example:
 						return fmt.Errorf("%s: %w", args[0], err)
 					}
 					fillInfo(&out, info)
-					fillExact(&out, r)
+					limit := maxTextRows
+					if *asJSON {
+						limit = len(r.X)
+					}
+					fillExact(&out, r, limit)
 				} else {
 					f, info, err := pwl.Extract(e.ctx, net, opt)
 					if err != nil {
@@ -224,27 +228,41 @@ func fillFloat(out *piecesJSON, f *pwl.Func, pieces int) {
 }
 
 // fillExact fills out from an exact function whose knots are exactly its
-// breakpoints (a single anchor knot when it is affine).
-func fillExact(out *piecesJSON, r *pwl.Rat) {
-	sl := r.Slopes() // len(X)+1 slopes
+// breakpoints (a single anchor knot when it is affine), converting at most
+// limit breakpoints (and limit+1 slopes): the text output shows only a few,
+// and a million rationals cost seconds and hundreds of megabytes.
+func fillExact(out *piecesJSON, r *pwl.Rat, limit int) {
 	bp, vals := r.X, r.Y
-	if len(r.X) == 1 && sl[0].Cmp(sl[1]) == 0 {
-		bp, vals, sl = nil, nil, sl[:1]
+	if len(r.X) == 1 && r.SL.Cmp(r.SR) == 0 {
+		bp, vals = nil, nil
 	}
 	out.Pieces = len(bp) + 1
-	out.Breakpoints = make([]float64, len(bp))
-	out.Values = make([]float64, len(bp))
-	out.BreakpointsExact = make([]string, len(bp))
-	out.ValuesExact = make([]string, len(bp))
-	for i, x := range bp {
+	n := min(len(bp), limit)
+	out.Breakpoints = make([]float64, n)
+	out.Values = make([]float64, n)
+	out.BreakpointsExact = make([]string, n)
+	out.ValuesExact = make([]string, n)
+	for i, x := range bp[:n] {
 		out.Breakpoints[i], _ = x.Float64()
 		out.Values[i], _ = vals[i].Float64()
 		out.BreakpointsExact[i] = x.RatString()
 		out.ValuesExact[i] = vals[i].RatString()
 	}
-	out.Slopes = make([]float64, len(sl))
-	out.SlopesExact = make([]string, len(sl))
-	for i, s := range sl {
+	slope := func(i int) *big.Rat { // slope of piece i (0: left of the first breakpoint)
+		switch {
+		case i == 0:
+			return r.SL
+		case i == len(bp):
+			return r.SR
+		}
+		d := new(big.Rat).Sub(vals[i], vals[i-1])
+		return d.Quo(d, new(big.Rat).Sub(bp[i], bp[i-1]))
+	}
+	m := min(len(bp)+1, limit+1)
+	out.Slopes = make([]float64, m)
+	out.SlopesExact = make([]string, m)
+	for i := 0; i < m; i++ {
+		s := slope(i)
 		out.Slopes[i], _ = s.Float64()
 		out.SlopesExact[i] = s.RatString()
 	}
@@ -276,7 +294,6 @@ func printPieces(e *env, name string, out *piecesJSON) {
 	fmt.Fprintf(w, "%-24s %-24s %v\n", start, "", out.Slopes[0])
 	for i, x := range out.Breakpoints {
 		if i == maxTextRows {
-			fmt.Fprintf(w, "... %d more breakpoints (use --json for all)\n", len(out.Breakpoints)-i)
 			break
 		}
 		bx, vy := fmt.Sprint(x), fmt.Sprint(out.Values[i])
@@ -284,5 +301,8 @@ func printPieces(e *env, name string, out *piecesJSON) {
 			bx, vy = out.BreakpointsExact[i], out.ValuesExact[i]
 		}
 		fmt.Fprintf(w, "%-24s %-24s %v\n", bx, vy, out.Slopes[i+1])
+	}
+	if more := out.Pieces - 1 - maxTextRows; more > 0 {
+		fmt.Fprintf(w, "... %d more breakpoints (use --json for all)\n", more)
 	}
 }

@@ -39,7 +39,10 @@ coordinates is --box, default -1:1,-1:1).
 
 --exact certifies every region with a rational interior point and merges
 pieces by exact equality of affine maps (and, in 2-D, checks that the exact
-region areas add up to the domain's area). --stream writes one region per
+region areas add up to the domain's area). Without --exact the float
+path counts the sign decisions that fell within its tolerance of zero
+(near_zero_decisions); a 2-D complex with such decisions is certified in
+rationals automatically when that is affordable. --stream writes one region per
 line as JSON Lines, then the summary line. --max-regions stops early; the
 counts are then marked partial and the exit status is 1. --svg and --png
 draw a 2-D complex: regions coloured by affine map, piece boundaries dark,
@@ -50,7 +53,8 @@ for several outputs the top-level pieces and affine_maps are those of the
 vector-valued map and "per_output" lists every output's counts.
 
 Example:
-  relucid regions testdata/zigzag.json --box -3:3,-3:3 --json
+  relucid regions testdata/zigzag.json --box -3:3 --json
+  relucid regions net.json --box -1:1,-1:1 --exact
   relucid regions net.json --slice "0,0,0;1,0,0;0,1,0" --box -2:2,-2:2 --png map.png`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
 			box := fs.String("box", "", "box A:B,C:D,... (one interval per input; for --slice the window in slice coordinates)")
