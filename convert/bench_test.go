@@ -66,8 +66,8 @@ func BenchmarkC1(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{1, 10, 100} {
 		for _, q := range []int{2, 4, 8, 16, 32} {
-			for _, m := range []Method{WangSun, LatticeNet} {
-				if n == 1 && m == LatticeNet {
+			for _, m := range []Method{WangSun, LatticeNet, Auto} {
+				if n == 1 && m != WangSun {
 					continue
 				}
 				ins := c1Inputs(n, q, 50, 1)

@@ -65,6 +65,11 @@ const (
 	// at most s functions, ⌈log₂ s⌉ + ⌈log₂ m⌉ hidden layers; polynomial
 	// work, but deeper than Theorem 2.1 allows in general.
 	LatticeNet Method = "lattice"
+	// Auto builds both when the max–min net already has at most
+	// ⌈log₂(n+1)⌉ hidden layers and keeps the smaller (the max–min net
+	// also when the Wang–Sun reduction exceeds its budget); otherwise it is
+	// WangSun.
+	Auto Method = "auto"
 )
 
 // Options controls Convert. The zero value is usable.
@@ -227,16 +232,38 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		sum.Pieces = pwl.Pieces()
 	}
 	res := &Result{}
+	if opt.Method == Auto {
+		opt.Method = WangSun
+		if lat != nil && pwl == nil {
+			// The max–min net is a valid answer when it is shallow enough;
+			// take it if the Wang–Sun net is larger or out of budget.
+			ln, err := NetFromLattice(lat, opt.Gadget)
+			if err != nil {
+				return nil, err
+			}
+			if ln.Depth()-1 <= sum.DepthBound {
+				ws, err := wangSunForm(in, pwl, lat, opt)
+				switch {
+				case errors.Is(err, ErrTooLarge):
+					opt.Method = LatticeNet
+				case err != nil:
+					return nil, err
+				default:
+					wn, err := NetFromMaxSum(ws, opt.Gadget)
+					if err != nil {
+						return nil, err
+					}
+					if ln.Size() < wn.Size() {
+						opt.Method = LatticeNet
+					}
+				}
+			}
+		}
+		sum.Method = opt.Method
+	}
 	switch opt.Method {
 	case WangSun:
-		switch {
-		case pwl != nil:
-			ms = HingeForm(pwl)
-		case in.Kind == KindMaxSum:
-			ms, err = ReduceMaxSum(in.MaxSum, opt.Budget)
-		default:
-			ms, err = LatticeToMaxSum(lat, opt.Budget)
-		}
+		ms, err = wangSunForm(in, pwl, lat, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -284,6 +311,19 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	}
 	res.Summary = sum
 	return res, nil
+}
+
+// wangSunForm returns the Wang–Sun form of the input, every max over at
+// most n+1 affine functions.
+func wangSunForm(in *Input, pwl *PWL1, lat *Lattice, opt Options) (*MaxSum, error) {
+	switch {
+	case pwl != nil:
+		return HingeForm(pwl), nil
+	case in.Kind == KindMaxSum:
+		return ReduceMaxSum(in.MaxSum, opt.Budget)
+	default:
+		return LatticeToMaxSum(lat, opt.Budget)
+	}
 }
 
 // NetFromMaxSum returns a net computing Σ s_j max_{S_j} ℓ_i: one max tree per

@@ -857,3 +857,33 @@ func TestBadTriangulation1DDuplicate(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestAuto checks that the automatic choice stays within ⌈log₂(n+1)⌉ hidden
+// layers, computes the same function and is never larger than the Wang–Sun
+// net.
+func TestAuto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	ctx := context.Background()
+	for trial := 0; trial < 20; trial++ {
+		n := 3 + trial%5
+		l := randLattice(rng, n, 2+rng.IntN(4), 1+rng.IntN(4))
+		in := &Input{Kind: KindLattice, Lattice: l}
+		auto, err := Convert(ctx, in, Options{Method: Auto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, err := Convert(ctx, in, Options{Method: WangSun})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auto.Summary.HiddenLayers > relu.MaxTreeDepth(n+1) || auto.Summary.Size > ws.Summary.Size {
+			t.Errorf("n=%d: auto (%s) hidden %d size %d, wangsun size %d", n, auto.Summary.Method, auto.Summary.HiddenLayers, auto.Summary.Size, ws.Summary.Size)
+		}
+		for p := 0; p < 20; p++ {
+			x := randPoint(rng, n)
+			if a, b := auto.Net.EvalRat(x)[0], l.Eval(x); a.Cmp(b) != 0 {
+				t.Fatalf("at %v: %v want %v", x, a, b)
+			}
+		}
+	}
+}

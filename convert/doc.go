@@ -55,6 +55,12 @@
 // convex and −max(−g_{i−1}, −g_i) at a concave breakpoint: p−1 terms of two
 // arguments.
 //
+// Options.Method Auto also builds the plain max–min net (each min a
+// negated max tree, then a max tree over the min-terms: ⌈log₂ s⌉ + ⌈log₂ m⌉
+// hidden layers, polynomial work) and keeps it when it has at most
+// ⌈log₂(n+1)⌉ hidden layers and is smaller, or when the Wang–Sun reduction
+// exceeds its budget.
+//
 // # The net and its size
 //
 // Each term s_j·max_{S_j} ℓ becomes a max-gadget tree (relu.MaxAffine,

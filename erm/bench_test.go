@@ -197,3 +197,26 @@ func BenchmarkT6GeneralN2(b *testing.B) {
 		b.ReportMetric(float64(k)*float64(b.N)/cpu, "dichotomies/cpu-s")
 	}
 }
+
+// BenchmarkWeightDecayAbsolute: absolute loss with weight decay, whose
+// programs are epigraph QPs with (n+1)·w + D unknowns (T1 data, w = 2,
+// λ = 0.01).
+func BenchmarkWeightDecayAbsolute(b *testing.B) {
+	for _, D := range []int{20, 50} {
+		b.Run(fmt.Sprintf("D%d", D), func(b *testing.B) {
+			X, Y := t1Data(D, 1)
+			var last *Result
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				r, err := Train(context.Background(), Problem{X: X, Y: Y, Width: 2, Loss: Absolute, WeightDecay: 0.01}, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				last = r
+			}
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(last.Certificate.Solved), "programs")
+			b.ReportMetric(last.Objective, "objective")
+		})
+	}
+}

@@ -15,12 +15,15 @@ import (
 func cmdConvert() command {
 	return command{
 		name:    "convert",
-		args:    "IN.json|NET.onnx -o OUT.json [--box A:B,C:D,...] [--json] [--verify=false] [--method wangsun|lattice]",
+		args:    "IN.json|NET.onnx -o OUT.json [--box A:B,C:D,...] [--json] [--verify=false] [--method auto|wangsun|lattice]",
 		summary: "PWL function or net → net with ⌈log₂(n+1)⌉ hidden layers",
 		help: `Writes a ReLU net computing exactly the same function as IN with at most
 ⌈log₂(n+1)⌉ hidden layers (Theorem 2.1), through the Wang–Sun form
 f = Σ_j s_j·max_{i∈S_j} ℓ_i with every |S_j| ≤ n+1, max-gadget trees
 (Lemma D.3) and a parallel sum (Lemma D.2). The net has no output bias.
+With --method auto (the default) the plain max–min net is used instead when
+it also has at most ⌈log₂(n+1)⌉ hidden layers and is smaller, or when the
+exact Wang–Sun reduction exceeds --budget.
 
 IN is one of (numbers as in network JSON: "1/3" is exact):
   {"kind": "maxsum", "n": N, "affine": [{"w": [...], "b": B}, ...],
@@ -54,7 +57,7 @@ examples:
 			out := fs.String("o", "", "output net `OUT.json` (required)")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
 			verify := fs.Bool("verify", true, "check the result against the input exactly")
-			method := fs.String("method", "wangsun", "construction: wangsun (⌈log₂(n+1)⌉ hidden layers) or lattice (max–min net, deeper)")
+			method := fs.String("method", "auto", "construction: wangsun (⌈log₂(n+1)⌉ hidden layers), lattice (max–min net, may be deeper), or auto (the smaller of the two among those within ⌈log₂(n+1)⌉ hidden layers)")
 			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
 			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun reduction")
 			box := fs.String("box", "", "box `A:B,C:D,...` on which a net with n ≥ 2 inputs is converted")
@@ -69,8 +72,8 @@ examples:
 					return usagef("--gadget must be 3 or 4, not %d", *gadget)
 				}
 				m := convert.Method(*method)
-				if m != convert.WangSun && m != convert.LatticeNet {
-					return usagef("--method must be wangsun or lattice, not %q", *method)
+				if m != convert.WangSun && m != convert.LatticeNet && m != convert.Auto {
+					return usagef("--method must be auto, wangsun or lattice, not %q", *method)
 				}
 				path := args[0]
 				var in *convert.Input
