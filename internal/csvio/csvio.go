@@ -41,11 +41,17 @@ func Read(r io.Reader) (rows [][]float64, header []string, err error) {
 		}
 		row := make([]float64, len(rec))
 		var perr error
+		textual := false // a field that is not number syntax at all: header material
 		for j, s := range rec {
 			s = strings.TrimSpace(s)
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				perr = fmt.Errorf("line %d, column %d: %q is not a number", line, j+1, s)
+				if errors.Is(err, strconv.ErrRange) {
+					perr = fmt.Errorf("line %d, column %d: %q is not a number in float64 range", line, j+1, s)
+				} else {
+					perr = fmt.Errorf("line %d, column %d: %q is not a number", line, j+1, s)
+					textual = true
+				}
 				break
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -55,7 +61,7 @@ func Read(r io.Reader) (rows [][]float64, header []string, err error) {
 			row[j] = v
 		}
 		if perr != nil {
-			if len(rows) == 0 && header == nil {
+			if textual && len(rows) == 0 && header == nil {
 				header = append([]string(nil), rec...)
 				cols = len(rec)
 				continue
