@@ -17,7 +17,19 @@ import (
 // the completeness of the complex (a float decision was wrong).
 var ErrNotCertified = errors.New("exact certification failed")
 
-// exactCtx re-derives every region in rational arithmetic.
+// exactCtx re-derives every region in exact arithmetic. Each layer is
+// scaled to integers (Ŵ_l = D_l·W_l, b̂_l = D_l·b_l with D_l the least
+// common denominator of the layer), so that the pre-activations of layer l
+// on a region are integer affine functions P̂_l divided by the
+// region-independent positive Δ_l = D_1⋯D_l:
+//
+//	P̂_{l+1} = Ŵ_{l+1}·diag(pattern_l)·P̂_l + Δ_l·b̂_{l+1}·e_const.
+//
+// Signs and equality of maps are therefore decided on integers, without
+// the gcd of every rational operation. 2-D polygons are kept with
+// homogeneous integer vertices (X, Y, W), W > 0, and the line of every
+// edge, so a new vertex is the cross product of two lines and sizes do not
+// grow along a chain of clips.
 type exactCtx struct {
 	net    *relu.Net
 	d      int
@@ -25,11 +37,28 @@ type exactCtx struct {
 	b      []*big.Rat
 	offs   []int
 	widths []int
+	W      [][]*big.Int // Ŵ_l, row-major
+	B      [][]*big.Int // b̂_l
+	delta  []*big.Int   // Δ_l (Δ of the pre-activations of layer l)
 
-	mu      sync.Mutex
 	keys    [][]string
 	areaSum *big.Rat // 2-D: Σ exact region areas
 	domArea *big.Rat
+	domPoly *hpoly
+}
+
+func lcmDen(vals []*big.Rat, acc *big.Int) {
+	var g big.Int
+	for _, v := range vals {
+		den := v.Denom()
+		g.GCD(nil, nil, acc, den)
+		acc.Mul(acc, new(big.Int).Quo(den, &g))
+	}
+}
+
+func scaled(v *big.Rat, D *big.Int) *big.Int {
+	n := new(big.Int).Mul(v.Num(), D)
+	return n.Quo(n, v.Denom())
 }
 
 func newExact(net *relu.Net, dom Domain) *exactCtx {
@@ -41,25 +70,37 @@ func newExact(net *relu.Net, dom Domain) *exactCtx {
 		x.widths = append(x.widths, l.Out)
 		off += l.Out
 	}
+	delta := big.NewInt(1)
+	for k := range net.Layers {
+		l := &net.Layers[k]
+		D := big.NewInt(1)
+		lcmDen(l.WR, D)
+		lcmDen(l.BR, D)
+		w := make([]*big.Int, len(l.WR))
+		for i, v := range l.WR {
+			w[i] = scaled(v, D)
+		}
+		b := make([]*big.Int, len(l.BR))
+		for i, v := range l.BR {
+			b[i] = scaled(v, D)
+		}
+		x.W = append(x.W, w)
+		x.B = append(x.B, b)
+		delta = new(big.Int).Mul(delta, D)
+		x.delta = append(x.delta, delta)
+	}
 	if x.d == 2 {
 		x.areaSum = new(big.Rat)
-		x.domArea = polyArea(x.domainPolygon())
+		x.domPoly = x.domainPolygon()
+		x.domArea = x.domPoly.area()
 	}
 	return x
 }
 
-// affR is an exact affine function: coefficients 0..d−1 and constant d.
-type affR []*big.Rat
+// affI is an integer affine function: coefficients 0..d−1, constant d.
+type affI []*big.Int
 
-func newAff(d int) affR {
-	a := make(affR, d+1)
-	for i := range a {
-		a[i] = new(big.Rat)
-	}
-	return a
-}
-
-func (a affR) isZero() bool {
+func (a affI) isZero() bool {
 	for _, v := range a {
 		if v.Sign() != 0 {
 			return false
@@ -68,46 +109,38 @@ func (a affR) isZero() bool {
 	return true
 }
 
-func (a affR) eval(q []*big.Rat, t *big.Rat) *big.Rat {
-	d := len(a) - 1
-	s := new(big.Rat).Set(a[d])
-	for k := 0; k < d; k++ {
-		if a[k].Sign() != 0 && q[k].Sign() != 0 {
-			s.Add(s, t.Mul(a[k], q[k]))
-		}
-	}
-	return s
-}
-
-// maps computes the exact pre-activations of every hidden unit and the
-// output maps on the region with pattern pat.
-func (x *exactCtx) maps(pat []uint64) (pre [][]affR, out []affR) {
+// maps computes the scaled pre-activations P̂_l of every hidden unit and
+// the scaled output maps on the region with pattern pat.
+func (x *exactCtx) maps(pat []uint64) (pre [][]affI, out []affI) {
 	d := x.d
-	var t big.Rat
+	var t big.Int
 	l0 := &x.net.Layers[0]
-	cur := make([]affR, l0.Out)
+	cur := make([]affI, l0.Out)
 	for i := range cur {
-		a := newAff(d)
+		a := make(affI, d+1)
 		for k := 0; k < d; k++ {
-			a[k].Set(l0.RatAt(i, k))
+			a[k] = x.W[0][i*d+k]
 		}
-		a[d].Set(l0.BR[i])
+		a[d] = x.B[0][i]
 		cur[i] = a
 	}
 	H := len(x.net.Layers) - 1
 	for l := 0; l < H; l++ {
 		pre = append(pre, cur)
 		lay := &x.net.Layers[l+1]
-		nxt := make([]affR, lay.Out)
+		nxt := make([]affI, lay.Out)
 		for i := range nxt {
-			a := newAff(d)
-			a[d].Set(lay.BR[i])
+			a := make(affI, d+1)
+			for k := range a {
+				a[k] = new(big.Int)
+			}
+			a[d].Mul(x.B[l+1][i], x.delta[l])
 			for j := 0; j < lay.In; j++ {
 				b := x.offs[l] + j
 				if pat[b/64]>>(b%64)&1 == 0 {
 					continue
 				}
-				w := lay.RatAt(i, j)
+				w := x.W[l+1][i*lay.In+j]
 				if w.Sign() == 0 {
 					continue
 				}
@@ -124,16 +157,17 @@ func (x *exactCtx) maps(pat []uint64) (pre [][]affR, out []affR) {
 	return pre, cur
 }
 
-// certifyRegion checks r in rationals and returns the exact keys of its
-// output maps and, in 2-D, its exact area.
+// certifyRegion checks r exactly and returns the keys of its output maps
+// and, in 2-D, its exact area.
 func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 	d := x.d
 	pre, out := x.maps(r.Pattern)
-	var q []*big.Rat
 	var area *big.Rat
 	if d == 2 {
-		// The exact region: the domain cut by every unit's sign constraint.
-		poly := x.domainPolygon()
+		// The exact region: the domain cut by every unit's sign
+		// constraint. Its positive area makes every non-≡0 unit strictly
+		// signed on its interior, and its vertex average is interior.
+		poly := x.domPoly.clone()
 		for l, units := range pre {
 			for i, a := range units {
 				if a.isZero() {
@@ -141,64 +175,75 @@ func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 				}
 				b := x.offs[l] + i
 				on := r.Pattern[b/64]>>(b%64)&1 == 1
-				// Keep on: a ≥ 0 ⇔ −a·y ≤ a_d; off: a·y ≤ −a_d.
-				poly = clipRat(poly, a, on)
-				if len(poly) < 3 {
+				poly.clip(a, on)
+				if len(poly.v) < 3 {
 					return nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
 				}
 			}
 		}
-		area = polyArea(poly)
+		area = poly.area()
 		if area.Sign() <= 0 {
 			return nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
 		}
-		q = []*big.Rat{new(big.Rat), new(big.Rat)}
-		for _, v := range poly {
-			q[0].Add(q[0], v[0])
-			q[1].Add(q[1], v[1])
-		}
-		n := big.NewRat(int64(len(poly)), 1)
-		q[0].Quo(q[0], n)
-		q[1].Quo(q[1], n)
+		r.InteriorRat = poly.centroid()
 	} else {
-		q = make([]*big.Rat, d)
+		q := make([]*big.Rat, d)
 		for k := range q {
 			q[k] = new(big.Rat).SetFloat64(r.Interior[k])
 		}
-	}
-	var t big.Rat
-	for l, units := range pre {
-		for i, a := range units {
-			b := x.offs[l] + i
-			on := r.Pattern[b/64]>>(b%64)&1 == 1
-			v := a.eval(q, &t)
-			ok := (on && v.Sign() > 0) || (!on && (v.Sign() < 0 || a.isZero()))
-			if !ok {
-				return nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has value %s at the interior point, against its pattern",
-					ErrNotCertified, r.Index, i, l, v.RatString())
+		// Common denominator 2^E of the dyadic coordinates.
+		E := big.NewInt(1)
+		lcmDen(q, E)
+		Q := make([]*big.Int, d)
+		for k := range Q {
+			Q[k] = scaled(q[k], E)
+		}
+		var v, t big.Int
+		for l, units := range pre {
+			for i, a := range units {
+				b := x.offs[l] + i
+				on := r.Pattern[b/64]>>(b%64)&1 == 1
+				v.Mul(a[d], E)
+				for k := 0; k < d; k++ {
+					v.Add(&v, t.Mul(a[k], Q[k]))
+				}
+				ok := (on && v.Sign() > 0) || (!on && (v.Sign() < 0 || a.isZero()))
+				if !ok {
+					return nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has the wrong sign (%d) at the interior point",
+						ErrNotCertified, r.Index, i, l, v.Sign())
+				}
 			}
 		}
-	}
-	for k := range x.A {
-		s := new(big.Rat)
-		for i := 0; i < d; i++ {
-			s.Add(s, t.Mul(x.A[k][i], q[i]))
+		var s, tr big.Rat
+		for k := range x.A {
+			s.SetInt64(0)
+			for i := 0; i < d; i++ {
+				s.Add(&s, tr.Mul(x.A[k][i], q[i]))
+			}
+			if s.Cmp(x.b[k]) >= 0 {
+				return nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
+			}
 		}
-		if s.Cmp(x.b[k]) >= 0 {
-			return nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
-		}
+		r.InteriorRat = q
 	}
-	r.InteriorRat = q
 	r.MapsRat = r.MapsRat[:0]
 	keys := make([]string, len(out))
+	dOut := x.delta[len(x.delta)-1]
 	for o, a := range out {
 		var sb strings.Builder
-		for _, v := range a {
-			sb.WriteString(v.RatString())
+		ar := AffineRat{Grad: make([]*big.Rat, d)}
+		for k, v := range a {
+			sb.WriteString(v.String())
 			sb.WriteByte(',')
+			q := new(big.Rat).SetFrac(v, dOut)
+			if k < d {
+				ar.Grad[k] = q
+			} else {
+				ar.Const = q
+			}
 		}
 		keys[o] = sb.String()
-		r.MapsRat = append(r.MapsRat, AffineRat{Grad: a[:d], Const: a[d]})
+		r.MapsRat = append(r.MapsRat, ar)
 	}
 	return keys, area, nil
 }
@@ -278,73 +323,142 @@ func (x *exactCtx) complete(e *engine) error {
 	return nil
 }
 
-// domainPolygon returns the exact domain polygon (2-D), counter-clockwise.
-func (x *exactCtx) domainPolygon() [][2]*big.Rat {
-	R := new(big.Rat).SetFloat64(polytopeBound)
-	nR := new(big.Rat).Neg(R)
-	poly := [][2]*big.Rat{{nR, nR}, {R, nR}, {R, R}, {nR, R}}
-	var t big.Rat
-	for k := range x.A {
-		// a·y ≤ b  ⇔  h = b − a·y ≥ 0.
-		h := affR{new(big.Rat).Neg(x.A[k][0]), new(big.Rat).Neg(x.A[k][1]), new(big.Rat).Set(x.b[k])}
-		_ = t
-		poly = clipRat(poly, h, true)
-	}
-	return poly
+// hpoly is a convex polygon with homogeneous integer vertices (X, Y, W),
+// W > 0, listed counter-clockwise, and the line a·x + b·y + c = 0 of the
+// edge from vertex i to vertex i+1.
+type hpoly struct {
+	v    [][3]*big.Int
+	line [][3]*big.Int
 }
 
-// clipRat keeps the part of a convex polygon where h ≥ 0 (keepPos) or
-// h ≤ 0, exactly (Sutherland–Hodgman).
-func clipRat(poly [][2]*big.Rat, h affR, keepPos bool) [][2]*big.Rat {
-	var t big.Rat
-	val := func(p [2]*big.Rat) *big.Rat {
-		s := new(big.Rat).Set(h[2])
-		s.Add(s, t.Mul(h[0], p[0]))
-		s.Add(s, t.Mul(h[1], p[1]))
-		if !keepPos {
-			s.Neg(s)
-		}
-		return s
+func (p *hpoly) clone() *hpoly {
+	return &hpoly{v: append([][3]*big.Int(nil), p.v...), line: append([][3]*big.Int(nil), p.line...)}
+}
+
+// cross is the intersection of two lines, normalised to W > 0 (lines must
+// not be parallel).
+func cross(l, m [3]*big.Int) [3]*big.Int {
+	var t big.Int
+	X := new(big.Int).Mul(l[1], m[2])
+	X.Sub(X, t.Mul(l[2], m[1]))
+	Y := new(big.Int).Mul(l[2], m[0])
+	Y.Sub(Y, t.Mul(l[0], m[2]))
+	W := new(big.Int).Mul(l[0], m[1])
+	W.Sub(W, t.Mul(l[1], m[0]))
+	if W.Sign() < 0 {
+		X.Neg(X)
+		Y.Neg(Y)
+		W.Neg(W)
 	}
-	n := len(poly)
-	if n == 0 {
-		return poly
+	return [3]*big.Int{X, Y, W}
+}
+
+// side returns the sign of h at a homogeneous vertex (W > 0).
+func side(h [3]*big.Int, v [3]*big.Int) int {
+	var s, t big.Int
+	s.Mul(h[0], v[0])
+	s.Add(&s, t.Mul(h[1], v[1]))
+	s.Add(&s, t.Mul(h[2], v[2]))
+	return s.Sign()
+}
+
+// clip keeps the part where a ≥ 0 (keepPos) or a ≤ 0 (Sutherland–Hodgman).
+func (p *hpoly) clip(a affI, keepPos bool) {
+	h := [3]*big.Int{a[0], a[1], a[2]}
+	if !keepPos {
+		h = [3]*big.Int{new(big.Int).Neg(a[0]), new(big.Int).Neg(a[1]), new(big.Int).Neg(a[2])}
 	}
-	vals := make([]*big.Rat, n)
-	for i, p := range poly {
-		vals[i] = val(p)
+	n := len(p.v)
+	sg := make([]int, n)
+	allIn := true
+	for i, v := range p.v {
+		sg[i] = side(h, v)
+		allIn = allIn && sg[i] >= 0
 	}
-	var out [][2]*big.Rat
+	if allIn {
+		return
+	}
+	var nv, nl [][3]*big.Int
 	for i := 0; i < n; i++ {
 		j := (i + 1) % n
-		vi, vj := vals[i], vals[j]
-		if vi.Sign() >= 0 {
-			out = append(out, poly[i])
-		}
-		if vi.Sign()*vj.Sign() < 0 {
-			// p = p_i + s (p_j − p_i), s = v_i / (v_i − v_j).
-			s := new(big.Rat).Sub(vi, vj)
-			s.Quo(vi, s)
-			var p [2]*big.Rat
-			for k := 0; k < 2; k++ {
-				dlt := new(big.Rat).Sub(poly[j][k], poly[i][k])
-				p[k] = dlt.Mul(dlt, s)
-				p[k].Add(p[k], poly[i][k])
+		if sg[i] >= 0 {
+			nv = append(nv, p.v[i])
+			if sg[j] >= 0 {
+				nl = append(nl, p.line[i])
 			}
-			out = append(out, p)
+		}
+		if sg[i]*sg[j] < 0 {
+			c := cross(p.line[i], h)
+			if sg[i] > 0 {
+				// Leaving: the edge continues on line i to c, then on h.
+				nl = append(nl, p.line[i])
+				nv = append(nv, c)
+				nl = append(nl, h)
+			} else {
+				nv = append(nv, c)
+				nl = append(nl, p.line[i])
+			}
+		} else if sg[i] == 0 && sg[j] < 0 {
+			// Leaving through a vertex: the next kept edge lies on h.
+			nl = append(nl, h)
 		}
 	}
-	return out
+	p.v, p.line = nv, nl
 }
 
-// polyArea is the exact (signed, counter-clockwise positive) area.
-func polyArea(poly [][2]*big.Rat) *big.Rat {
+// area is the exact (counter-clockwise positive) area.
+func (p *hpoly) area() *big.Rat {
 	s := new(big.Rat)
-	var t big.Rat
-	for i := range poly {
-		j := (i + 1) % len(poly)
-		s.Add(s, t.Mul(poly[i][0], poly[j][1]))
-		s.Sub(s, t.Mul(poly[j][0], poly[i][1]))
+	var num, t big.Int
+	var q big.Rat
+	for i := range p.v {
+		a, b := p.v[i], p.v[(i+1)%len(p.v)]
+		num.Mul(a[0], b[1])
+		num.Sub(&num, t.Mul(b[0], a[1]))
+		if num.Sign() == 0 {
+			continue
+		}
+		s.Add(s, q.SetFrac(&num, t.Mul(a[2], b[2])))
 	}
 	return s.Quo(s, big.NewRat(2, 1))
+}
+
+// centroid is the average of the vertices (an interior point).
+func (p *hpoly) centroid() []*big.Rat {
+	c := []*big.Rat{new(big.Rat), new(big.Rat)}
+	var q big.Rat
+	for _, v := range p.v {
+		c[0].Add(c[0], q.SetFrac(v[0], v[2]))
+		c[1].Add(c[1], q.SetFrac(v[1], v[2]))
+	}
+	n := big.NewRat(int64(len(p.v)), 1)
+	c[0].Quo(c[0], n)
+	c[1].Quo(c[1], n)
+	return c
+}
+
+// domainPolygon returns the exact domain polygon: the box ±polytopeBound
+// clipped by every domain constraint a·y ≤ b (as b − a·y ≥ 0, scaled to
+// integers).
+func (x *exactCtx) domainPolygon() *hpoly {
+	R := big.NewInt(int64(polytopeBound))
+	nR := new(big.Int).Neg(R)
+	one, zero, mone := big.NewInt(1), big.NewInt(0), big.NewInt(-1)
+	p := &hpoly{
+		v: [][3]*big.Int{{nR, nR, one}, {R, nR, one}, {R, R, one}, {nR, R, one}},
+		// Edges: y = −R, x = R, y = R, x = −R (as a·x + b·y + c with
+		// the polygon on the side ≥ 0).
+		line: [][3]*big.Int{{zero, one, R}, {mone, zero, R}, {zero, mone, R}, {one, zero, R}},
+	}
+	for k := range x.A {
+		D := big.NewInt(1)
+		lcmDen(x.A[k], D)
+		lcmDen([]*big.Rat{x.b[k]}, D)
+		h := affI{new(big.Int).Neg(scaled(x.A[k][0], D)), new(big.Int).Neg(scaled(x.A[k][1], D)), scaled(x.b[k], D)}
+		if h[0].Sign() == 0 && h[1].Sign() == 0 {
+			continue
+		}
+		p.clip(h, true)
+	}
+	return p
 }
