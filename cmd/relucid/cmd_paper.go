@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/relucid/relucid/internal/progress"
 	"io"
 	"math"
 	"math/big"
@@ -64,7 +65,15 @@ Example:
 					p.timing = e.stderr
 				}
 				start := time.Now()
+				// A bar on a terminal; in batch logs only the long run, whose
+				// checks take minutes, reports every 30 s.
+				if *long || progress.IsTerminal(e.stderr) {
+					p.rep = progress.Start(e.ctx, e.stderr, "paper", int64(len(p.groups())), nil)
+				}
 				p.all()
+				if p.rep != nil {
+					p.rep.Finish(e.ctx.Err())
+				}
 				if *out != "" {
 					if err := p.figures(*out); err != nil {
 						return err
@@ -96,6 +105,9 @@ Example:
 						fmt.Fprintf(e.stdout, "figures written to %s\n", *out)
 					}
 				}
+				if err := e.ctx.Err(); err != nil {
+					return fmt.Errorf("interrupted after %d checks; results are partial: %w", len(p.rows), err)
+				}
 				if fails > 0 {
 					return fmt.Errorf("%d of %d checks failed", fails, len(p.rows))
 				}
@@ -122,6 +134,8 @@ type paperRun struct {
 	rows []checkRow
 	// timing, when set, receives the run time of every group of checks.
 	timing io.Writer
+	// rep, when set, reports finished groups of checks on long runs.
+	rep *progress.Reporter
 }
 
 func (p *paperRun) add(claim, params, predicted, measured string, pass bool, via string) {
@@ -132,8 +146,12 @@ func (p *paperRun) fail(claim, params, predicted string, err error) {
 	p.add(claim, params, predicted, "error: "+err.Error(), false, "")
 }
 
-func (p *paperRun) all() {
-	for _, s := range []struct {
+// groups lists the groups of checks in the order they run.
+func (p *paperRun) groups() []struct {
+	name string
+	run  func()
+} {
+	return []struct {
 		name string
 		run  func()
 	}{
@@ -149,13 +167,20 @@ func (p *paperRun) all() {
 		{"zonotope pieces", p.zonotopePieces},
 		{"line restriction", p.lineRestriction},
 		{"bound tables", p.boundTables},
-	} {
+	}
+}
+
+func (p *paperRun) all() {
+	for _, s := range p.groups() {
 		if p.ctx.Err() != nil {
 			p.fail("cancelled", s.name, "", p.ctx.Err())
 			return
 		}
 		start := time.Now()
 		s.run()
+		if p.rep != nil {
+			p.rep.Add(1)
+		}
 		if p.timing != nil {
 			fmt.Fprintf(p.timing, "paper: %-18s %6.2f s\n", s.name, time.Since(start).Seconds())
 		}
