@@ -124,10 +124,8 @@ type worker struct {
 	act   []int
 	pt    []float64
 	sel   []int
-	rk    []float64
 	fset  []uint64
 	fcnt  []int
-	rows  [][]float64
 	nleaf int
 }
 
@@ -534,30 +532,6 @@ func (w *worker) maximal(k, nf, vw int) bool {
 	return true
 }
 
-// rankOf is affineRank without allocation (worker scratch space).
-func (w *worker) rankOf(c *cell, sel []int) int {
-	d := c.d
-	n := len(sel) - 1
-	if cap(w.rk) < n*d {
-		w.rk = make([]float64, 2*n*d)
-	}
-	if cap(w.rows) < n {
-		w.rows = make([][]float64, 2*n)
-	}
-	rows := w.rows[:n]
-	base := c.vert(sel[0])
-	scale := 0.0
-	for i, v := range sel[1:] {
-		r := w.rk[i*d : (i+1)*d]
-		x := c.vert(v)
-		for k := range r {
-			r[k] = x[k] - base[k]
-			scale = math.Max(scale, math.Abs(r[k]))
-		}
-		rows[i] = r
-	}
-	return rank(rows, d, scale*rankTol)
-}
 
 // sortCCW orders 2-D points (flat x,y pairs) counter-clockwise around c.
 func sortCCW(xy []float64, c []float64) {
