@@ -490,6 +490,11 @@ func LatticeToMaxSum(l *Lattice, budgetSteps int) (*MaxSum, error) {
 			continue
 		}
 		u := parseKey(k)
+		// Building the term costs |U|·n rationals, and the net that many
+		// weights: charge it, which also bounds the output's size.
+		if err := b.spend(len(u) * l.N); err != nil {
+			return nil, err
+		}
 		neg := make([]Affine, len(u))
 		for i, j := range u {
 			neg[i] = l.Affine[j].scaled(big.NewRat(-1, 1))
@@ -552,6 +557,11 @@ func expandMaxOfMins(sets [][]int, b *budget) (map[string]int, error) {
 	memo := map[string]map[string]int{}
 	var rec func(sets [][]int) (map[string]int, error)
 	rec = func(sets [][]int) (map[string]int, error) {
+		// absorb and the union step cost O(m²·|S|) for m sets, memo hit or
+		// not; charge that.
+		if err := b.spend(len(sets) * len(sets)); err != nil {
+			return nil, err
+		}
 		sets = absorb(sets)
 		keys := make([]string, len(sets))
 		for i, s := range sets {
@@ -560,9 +570,6 @@ func expandMaxOfMins(sets [][]int, b *budget) (map[string]int, error) {
 		mk := strings.Join(keys, ";")
 		if r, ok := memo[mk]; ok {
 			return r, nil
-		}
-		if err := b.spend(len(sets)); err != nil {
-			return nil, err
 		}
 		out := map[string]int{}
 		if len(sets) == 1 {
@@ -633,6 +640,9 @@ func ReduceMaxSum(m *MaxSum, budgetSteps int) (*MaxSum, error) {
 	b := &budget{left: budgetSteps}
 	sb := newSumBuilder(m.N)
 	for j, t := range m.Terms {
+		if err := b.spend(len(t.Args) * m.N); err != nil {
+			return nil, err
+		}
 		fs := make([]Affine, len(t.Args))
 		for i, a := range t.Args {
 			fs[i] = m.Affine[a]

@@ -200,6 +200,10 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 			if c.words == 1 {
 				// Fast path: one word per tight set.
 				cm := tu[0] & c.t[w]
+				// An edge lies on at least d−1 common constraints.
+				if bits.OnesCount64(cm) < d-1 {
+					continue
+				}
 				edge := true
 				for z, tz := range c.t[:c.nv] {
 					if cm&^tz == 0 && z != u && z != w {
@@ -213,10 +217,12 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 				common[0] = cm
 			} else {
 				tw := c.tight(w)
+				n := 0
 				for k := range common {
 					common[k] = tu[k] & tw[k]
+					n += bits.OnesCount64(common[k])
 				}
-				if !c.isEdge(u, w, common) {
+				if n < d-1 || !c.isEdge(u, w, common) {
 					continue
 				}
 			}

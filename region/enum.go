@@ -104,7 +104,14 @@ type engine struct {
 
 	top   *taskOut
 	tasks []task
-	outs  []*taskOut
+	tslab struct {
+		f slab[float64]
+		u slab[uint64]
+		i slab[int64]
+	}
+	roots []int64    // roots[t]: the subtree of task t
+	batch int        // tasks per batch
+	outs  []*taskOut // one per batch of consecutive tasks
 }
 
 type worker struct {
@@ -233,8 +240,15 @@ func (e *engine) nodeAt(r int64) *node {
 func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 	e := w.e
 	if w.top && (l >= 1 || l == e.H) {
-		t := task{pat: append([]uint64(nil), w.pat...), layer: l, P: append([]float64(nil), P...)}
-		t.c.copyFrom(c)
+		// Task data lives in slabs: no allocation per task.
+		t := task{layer: l, pat: e.tslab.u.take(len(w.pat)), P: e.tslab.f.take(len(P))}
+		copy(t.pat, w.pat)
+		copy(t.P, P)
+		t.c = cell{d: c.d, nv: c.nv, nf: c.nf, words: c.words,
+			x: e.tslab.f.take(len(c.x)), t: e.tslab.u.take(len(c.t)), fid: e.tslab.i.take(len(c.fid))}
+		copy(t.c.x, c.x)
+		copy(t.c.t, c.t)
+		copy(t.c.fid, c.fid)
 		e.tasks = append(e.tasks, t)
 		return mkRef(kindTask, len(e.tasks)-1, 0)
 	}
@@ -363,7 +377,10 @@ func (w *worker) dfs(c *cell, l int, P []float64, K []int32, acc []float64, dept
 		}
 		b := base + j
 		if pos && neg {
-			e.splits.Add(1)
+			if e.splits.Add(1)&1023 == 0 && e.ctx.Err() != nil {
+				e.stop.Store(true)
+				return noRef
+			}
 			pair := w.cells(depth)
 			idx := len(w.out.nodes)
 			w.out.nodes = append(w.out.nodes, node{unit: int32(b)})
@@ -532,7 +549,6 @@ func (w *worker) maximal(k, nf, vw int) bool {
 	return true
 }
 
-
 // sortCCW orders 2-D points (flat x,y pairs) counter-clockwise around c.
 func sortCCW(xy []float64, c []float64) {
 	n := len(xy) / 2
@@ -555,16 +571,23 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 	e.top = &taskOut{}
 	tw := e.newWorker(topTask, e.top)
 	e.top.root = tw.enter(init, 0, tw.P0, 0)
-	e.outs = make([]*taskOut, len(e.tasks))
-	for i := range e.outs {
-		e.outs[i] = &taskOut{}
-	}
 	workers := e.opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Consecutive tasks are batched so that each batch's flat arrays grow
+	// to a useful size (allocation is per batch, not per region), with
+	// enough batches (32 per worker) to balance the load.
+	T := len(e.tasks)
+	e.batch = max(1, T/(32*workers))
+	nb := (T + e.batch - 1) / e.batch
+	e.roots = make([]int64, T)
+	e.outs = make([]*taskOut, nb)
+	for i := range e.outs {
+		e.outs[i] = &taskOut{}
+	}
 	var next atomic.Int64
-	done := make(chan int, len(e.tasks))
+	done := make(chan int, nb)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -572,33 +595,35 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 			defer wg.Done()
 			var w *worker
 			for {
-				t := int(next.Add(1) - 1)
-				if t >= len(e.tasks) {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
 					return
 				}
 				if w == nil {
-					w = e.newWorker(t, e.outs[t])
+					w = e.newWorker(b, e.outs[b])
 				}
-				w.task, w.out = t, e.outs[t]
-				tk := &e.tasks[t]
-				copy(w.pat, tk.pat)
-				c := &w.cells(0)[0]
-				c.copyFrom(&tk.c)
-				w.out.root = w.enter(c, tk.layer, tk.P, 1)
-				done <- t
+				w.task, w.out = b, e.outs[b]
+				for t := b * e.batch; t < min(T, (b+1)*e.batch); t++ {
+					tk := &e.tasks[t]
+					copy(w.pat, tk.pat)
+					c := &w.cells(0)[0]
+					c.copyFrom(&tk.c)
+					e.roots[t] = w.enter(c, tk.layer, tk.P, 1)
+				}
+				done <- b
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
-	finished := make([]bool, len(e.tasks))
+	finished := make([]bool, nb)
 	flushed := 0
 	var ferr error
-	for t := range done {
-		finished[t] = true
+	for b := range done {
+		finished[b] = true
 		if e.opt.Progress != nil {
 			e.opt.Progress(e.count.Load())
 		}
-		for flushed < len(e.tasks) && finished[flushed] {
+		for flushed < nb && finished[flushed] {
 			if fn != nil && ferr == nil {
 				if err := fn(flushed, e.outs[flushed]); err != nil {
 					ferr = err
@@ -625,7 +650,7 @@ func (e *engine) locate(r int64, q, u []float64) (int, int, bool) {
 		case kindLeaf:
 			return refTask(r), refIdx(r), true
 		case kindTask:
-			r = e.outs[refTask(r)].root
+			r = e.roots[refTask(r)]
 		default:
 			h := e.nodeH(r)
 			nd := e.nodeAt(r)

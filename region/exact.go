@@ -42,6 +42,7 @@ type exactCtx struct {
 	delta  []*big.Int   // Δ_l (Δ of the pre-activations of layer l)
 
 	keys    [][]string
+	polys   []*hpoly // 2-D, Enumerate: the exact region polygons
 	areaSum *big.Rat // 2-D: Σ exact region areas
 	domArea *big.Rat
 	domPoly *hpoly
@@ -160,14 +161,20 @@ func (x *exactCtx) maps(pat []uint64) (pre [][]affI, out []affI) {
 // certifyRegion checks r exactly and returns the keys of its output maps
 // and, in 2-D, its exact area.
 func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
+	k, a, _, err := x.certifyRegionPoly(r)
+	return k, a, err
+}
+
+func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, error) {
 	d := x.d
+	var poly *hpoly
 	pre, out := x.maps(r.Pattern)
 	var area *big.Rat
 	if d == 2 {
 		// The exact region: the domain cut by every unit's sign
 		// constraint. Its positive area makes every non-≡0 unit strictly
 		// signed on its interior, and its vertex average is interior.
-		poly := x.domPoly.clone()
+		poly = x.domPoly.clone()
 		for l, units := range pre {
 			for i, a := range units {
 				if a.isZero() {
@@ -177,13 +184,13 @@ func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 				on := r.Pattern[b/64]>>(b%64)&1 == 1
 				poly.clip(a, on)
 				if len(poly.v) < 3 {
-					return nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
+					return nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
 				}
 			}
 		}
 		area = poly.area()
 		if area.Sign() <= 0 {
-			return nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
+			return nil, nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
 		}
 		r.InteriorRat = poly.centroid()
 	} else {
@@ -209,7 +216,7 @@ func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 				}
 				ok := (on && v.Sign() > 0) || (!on && (v.Sign() < 0 || a.isZero()))
 				if !ok {
-					return nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has the wrong sign (%d) at the interior point",
+					return nil, nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has the wrong sign (%d) at the interior point",
 						ErrNotCertified, r.Index, i, l, v.Sign())
 				}
 			}
@@ -221,7 +228,7 @@ func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 				s.Add(&s, tr.Mul(x.A[k][i], q[i]))
 			}
 			if s.Cmp(x.b[k]) >= 0 {
-				return nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
+				return nil, nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
 			}
 		}
 		r.InteriorRat = q
@@ -245,7 +252,7 @@ func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
 		keys[o] = sb.String()
 		r.MapsRat = append(r.MapsRat, ar)
 	}
-	return keys, area, nil
+	return keys, area, poly, nil
 }
 
 // certify handles one streamed region (called in order from one goroutine).
@@ -264,6 +271,9 @@ func (x *exactCtx) certify(r *Region, o *taskOut, i int) error {
 // certifyAll certifies every region in parallel and checks completeness.
 func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offset []int) error {
 	x.keys = make([][]string, len(rs))
+	if x.d == 2 {
+		x.polys = make([]*hpoly, len(rs))
+	}
 	areas := make([]*big.Rat, len(rs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -281,7 +291,7 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 				if i >= len(rs) || ctx.Err() != nil {
 					return
 				}
-				k, a, err := x.certifyRegion(&rs[i])
+				k, a, p, err := x.certifyRegionPoly(&rs[i])
 				if err != nil {
 					select {
 					case errs <- err:
@@ -291,6 +301,9 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 					return
 				}
 				x.keys[i], areas[i] = k, a
+				if x.polys != nil {
+					x.polys[i] = p
+				}
 			}
 		}()
 	}
@@ -308,7 +321,10 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 			x.areaSum.Add(x.areaSum, a)
 		}
 	}
-	return x.complete(e)
+	if err := x.complete(e); err != nil {
+		return err
+	}
+	return x.verifyMerges(rs)
 }
 
 // complete checks, in 2-D, that the regions tile the domain.
@@ -461,4 +477,79 @@ func (x *exactCtx) domainPolygon() *hpoly {
 		p.clip(h, true)
 	}
 	return p
+}
+
+// verifyMerges checks, in 2-D, that every pair of regions that the float
+// adjacency would merge for some output (equal exact maps) really shares a
+// boundary segment of positive length.
+func (x *exactCtx) verifyMerges(rs []Region) error {
+	if x.polys == nil {
+		return nil
+	}
+	for i := range rs {
+		for _, f := range rs[i].Facets {
+			j := f.Neighbor
+			if j <= i {
+				continue
+			}
+			same := false
+			for o := range x.keys[i] {
+				same = same || x.keys[i][o] == x.keys[j][o]
+			}
+			if same && !sharesEdge(x.polys[i], x.polys[j]) {
+				return fmt.Errorf("%w: regions %d and %d were to be merged but share no edge in exact arithmetic", ErrNotCertified, i, j)
+			}
+		}
+	}
+	return nil
+}
+
+// sharesEdge reports whether two exact polygons have edges on the same line
+// overlapping in a segment of positive length.
+func sharesEdge(p, q *hpoly) bool {
+	var t big.Int
+	sameLine := func(l, m [3]*big.Int) bool {
+		for k := 0; k < 3; k++ {
+			a, b := (k+1)%3, (k+2)%3
+			var u big.Int
+			u.Mul(l[a], m[b])
+			if u.Cmp(t.Mul(l[b], m[a])) != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	// Position along the line (a, b, c): direction (−b, a).
+	pos := func(l [3]*big.Int, v [3]*big.Int) *big.Rat {
+		n := new(big.Int).Mul(l[0], v[1])
+		n.Sub(n, t.Mul(l[1], v[0]))
+		return new(big.Rat).SetFrac(n, v[2])
+	}
+	for i := range p.v {
+		L := p.line[i]
+		a0, a1 := pos(L, p.v[i]), pos(L, p.v[(i+1)%len(p.v)])
+		if a0.Cmp(a1) > 0 {
+			a0, a1 = a1, a0
+		}
+		for j := range q.v {
+			if !sameLine(L, q.line[j]) {
+				continue
+			}
+			b0, b1 := pos(L, q.v[j]), pos(L, q.v[(j+1)%len(q.v)])
+			if b0.Cmp(b1) > 0 {
+				b0, b1 = b1, b0
+			}
+			lo, hi := a0, a1
+			if b0.Cmp(lo) > 0 {
+				lo = b0
+			}
+			if b1.Cmp(hi) < 0 {
+				hi = b1
+			}
+			if hi.Cmp(lo) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

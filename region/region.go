@@ -25,7 +25,8 @@ type Options struct {
 	Adjacency bool
 	// NoAutoExact turns off the automatic exact certification of 2-D
 	// complexes in which some float decision relied on the tolerance
-	// (Stats.NearZero > 0).
+	// (Stats.NearZero > 0). Stream never certifies automatically; it
+	// reports Stats.NearZero.
 	NoAutoExact bool
 	// Progress, when set, is called from one goroutine with the number of
 	// regions found so far, each time a batch of work completes.

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/relucid/relucid/relu"
 )
@@ -359,6 +360,10 @@ func TestMapsMatchEvaluation(t *testing.T) {
 	}
 	b3, _ := Box([]float64{-1, -1, -1}, []float64{1, 1, 1})
 	b4, _ := Box([]float64{-1, -1, -1, -1}, []float64{1, 1, 1, 1})
+	simplex3, err := Polytope([][]float64{{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}, {1, 1, 1}}, []float64{1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		net  *relu.Net
@@ -368,6 +373,7 @@ func TestMapsMatchEvaluation(t *testing.T) {
 		{"triangle polytope", randomNet(6, 2, 10, 10, 1), tri},
 		{"slice of a 4-input net", randomNet(7, 4, 10, 10, 1), sl},
 		{"box 3-D", randomNet(8, 3, 8, 8, 1), b3},
+		{"simplex polytope 3-D", randomNet(10, 3, 8, 8, 1), simplex3},
 		{"box 4-D", randomNet(9, 4, 6, 6, 2), b4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -699,5 +705,55 @@ func checkNeighbors(t *testing.T, cx *Complex) {
 				t.Fatalf("region %d → %d is not symmetric", i, f.Neighbor)
 			}
 		}
+	}
+}
+
+// TestSharesEdge exercises the exact merge check on hand-made squares.
+func TestSharesEdge(t *testing.T) {
+	sq := func(x0, y0 int64) *hpoly {
+		var x exactCtx
+		x.A = [][]*big.Rat{{big.NewRat(-1, 1), big.NewRat(0, 1)}, {big.NewRat(1, 1), big.NewRat(0, 1)}, {big.NewRat(0, 1), big.NewRat(-1, 1)}, {big.NewRat(0, 1), big.NewRat(1, 1)}}
+		x.b = []*big.Rat{big.NewRat(-x0, 1), big.NewRat(x0+1, 1), big.NewRat(-y0, 1), big.NewRat(y0+1, 1)}
+		return x.domainPolygon()
+	}
+	for _, tc := range []struct {
+		name   string
+		p, q   *hpoly
+		shared bool
+	}{
+		{"common edge", sq(0, 0), sq(1, 0), true},
+		{"half an edge", sq(0, 0), func() *hpoly {
+			p := sq(1, 0)
+			p.clip(affI{big.NewInt(0), big.NewInt(-2), big.NewInt(1)}, true)
+			return p
+		}(), true},
+		{"corner only", sq(0, 0), sq(1, 1), false},
+		{"collinear, apart", sq(0, 0), sq(2, 0), false},
+	} {
+		if got := sharesEdge(tc.p, tc.q); got != tc.shared {
+			t.Errorf("%s: sharesEdge = %v", tc.name, got)
+		}
+		if a := tc.p.area(); a.Cmp(big.NewRat(1, 1)) != 0 {
+			t.Errorf("%s: area %s, want 1", tc.name, a.RatString())
+		}
+	}
+}
+
+// TestCancelMidRun: cancelling the context stops a running enumeration
+// promptly (Ctrl-C in the CLI).
+func TestCancelMidRun(t *testing.T) {
+	net := randomNet(16, 2, 128, 128, 128, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(30 * time.Millisecond); cancel() }()
+	start := time.Now()
+	cx, err := Enumerate(ctx, net, box2(t, -1, 1), Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %v to stop", el)
+	}
+	if cx == nil || !cx.Partial {
+		t.Errorf("want a partial complex, got %v", cx)
 	}
 }

@@ -374,7 +374,10 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 		mode = fmt.Sprintf("float64, %d sign decisions within the tolerance (taken as 0); --exact certifies", cx.Stats.NearZero)
 	}
 	if cx.Exact {
-		mode = "exact (every region and merge certified in rationals)"
+		mode = "exact (every region and merge certified in rationals; the regions tile the domain exactly)"
+		if cx.Dim != 2 {
+			mode = "exact per region (rational interior point, exact maps and merges); completeness is certified in 2-D only"
+		}
 	}
 	if cx.Stats.AutoCertified {
 		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance, so every region and merge was certified in rationals", cx.Stats.NearZero)
