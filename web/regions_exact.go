@@ -18,6 +18,12 @@ func regionsExact(ctx context.Context, n *relu.Net, out int, box [2][2]float64) 
 	return regionsEnumerate(ctx, n, out, box, true)
 }
 
+// regionsFast is the live-preview engine: the same enumeration in float64
+// only.
+func regionsFast(ctx context.Context, n *relu.Net, out int, box [2][2]float64) (*RegionMap, error) {
+	return regionsEnumerate(ctx, n, out, box, false)
+}
+
 func regionsEnumerate(ctx context.Context, n *relu.Net, out int, box [2][2]float64, exact bool) (*RegionMap, error) {
 	if n.InputDim() != 2 {
 		return nil, fmt.Errorf("region map needs a net with 2 inputs (this net has %d)", n.InputDim())
@@ -29,7 +35,9 @@ func regionsEnumerate(ctx context.Context, n *relu.Net, out int, box [2][2]float
 	if err != nil {
 		return nil, err
 	}
-	c, err := region.Enumerate(ctx, n, dom, region.Options{Exact: exact, MaxRegions: maxCells, Adjacency: true})
+	// The float preview skips the automatic exact certification, which the
+	// exact request that follows it provides.
+	c, err := region.Enumerate(ctx, n, dom, region.Options{Exact: exact, NoAutoExact: !exact, MaxRegions: maxCells, Adjacency: true})
 	if err != nil {
 		if errors.Is(err, region.ErrMaxRegions) {
 			return nil, fmt.Errorf("more than %d regions: choose a smaller box or a smaller net", maxCells)

@@ -15,12 +15,13 @@ import (
 
 var unitBox = [2][2]float64{{-1, 1}, {-1, 1}}
 
-// regionEngines are the two independent region algorithms; every case runs
-// through both.
+// regionEngines: package region exact and in float mode (the preview), and
+// the independent float engine of this package; every case runs
+// through all three.
 var regionEngines = []struct {
 	name string
 	f    func(context.Context, *relu.Net, int, [2][2]float64) (*RegionMap, error)
-}{{"exact", regionsExact}, {"float", regionsFloat}}
+}{{"exact", regionsExact}, {"fast", regionsFast}, {"float", regionsFloat}}
 
 func TestRegionsDegenerate(t *testing.T) {
 	ctx := context.Background()

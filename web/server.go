@@ -56,7 +56,7 @@ type Engines struct {
 // hard and exact training (package erm); for previews, float64 slices (pwl)
 // and float64 region maps by polygon cutting.
 func DefaultEngines() Engines {
-	return Engines{Slice: sliceExact, Regions: regionsExact, FastSlice: sliceFast, FastRegions: regionsFloat,
+	return Engines{Slice: sliceExact, Regions: regionsExact, FastSlice: sliceFast, FastRegions: regionsFast,
 		Families: builtinFamilies, Build: buildFamily, Train: trainERM}
 }
 

@@ -1,10 +1,9 @@
 package web
 
-// The float64 region engine for live previews, an algorithm independent of
-// package region (the tests check each against the other). It cuts the box
-// layer by layer along the zero lines of the units, carrying on each convex
-// cell the affine map of the current layer; it is some hundred times faster
-// than the certified enumeration and needs no linear programming.
+// A float64 2-D region engine written independently of package region and
+// kept as a test oracle: the tests check the two against each other. It cuts
+// the box layer by layer along the zero lines of the units, carrying on each
+// convex cell the affine map of the current layer.
 
 import (
 	"context"
