@@ -37,6 +37,10 @@ boundary (|v| >= (1 - 1e-6) U), at most --max-doublings times.  An interior
 box optimum is NOT a proof that no better net exists outside the box (the
 problem is non-convex); bench/check_baselines.sh and bench/run_baselines.sh
 compare the objective with relucid's certified optimum on every instance.
+This heuristic is known to fail for the hinge loss, which rewards large
+margins: on bench/data/moons_d40_s1.csv (w = 1, output bias) the automatic
+U = 7.95 gives 10.207 with no weight on the boundary, while the certified
+optimum 8.0 needs a weight of 33.8 (--bound 40 finds it).
 --bound U fixes the box instead.  The reported time is the total over all
 rounds and sign multisets: what a user of this formulation pays.
 

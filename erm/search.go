@@ -27,6 +27,12 @@ type item struct {
 	group int32
 }
 
+// gdMinPrograms is the brute-force program count below which the default
+// search starts without a gradient-descent incumbent. A tiny program solves
+// in about 10 µs and four descent restarts take about 5 ms, so below ~500
+// programs the incumbent cannot pay for itself.
+const gdMinPrograms = 500
+
 func lessItem(a, b item) bool {
 	if a.sign != b.sign {
 		return a.sign < b.sign
@@ -222,7 +228,10 @@ func Train(ctx context.Context, p Problem, o Options) (*Result, error) {
 			}
 		}
 	}
-	if o.GDRestarts >= 0 && !o.NoPrune {
+	// By default a small search skips the gradient-descent incumbent: a few
+	// milliseconds of descent cost more than the whole exact search when the
+	// brute-force count is below gdMinPrograms.
+	if o.GDRestarts > 0 || (o.GDRestarts == 0 && !o.NoPrune && cert.BruteForce >= gdMinPrograms) {
 		r := o.GDRestarts
 		if r == 0 {
 			r = 4

@@ -69,10 +69,19 @@
 // integers: each layer is scaled by the common denominator of its weights,
 // so maps are integer vectors over a region-independent denominator, and
 // polygons have homogeneous integer vertices (no gcd per operation). In
-// n ≥ 3 the per-region certificates
-// hold but completeness is not proved. A 2-D complex with NearZero > 0 is
-// certified this way automatically when that is affordable
-// (Stats.AutoCertified; Options.NoAutoExact turns it off). A failed
+// other dimensions the region is rebuilt the same way as an exact polytope
+// (homogeneous integer vertices with tight sets, cut combinatorially as in
+// the float path), its exact volume is computed from a pulling
+// triangulation with fraction-free (Bareiss) determinants over a common
+// denominator, must be positive, and the volumes must add up to the
+// domain's; regions of distinct patterns have disjoint interiors (the first
+// unit on which they differ has the same affine function on both), so the
+// sum proves completeness (Complex.CompleteCertified). Above a work budget
+// (exactVolumeBudget) only the rational interior points are checked. A
+// complex of any dimension with NearZero > 0 is certified this way
+// automatically when that is affordable (Stats.AutoCertified;
+// Options.NoAutoExact turns it off), so no float decision inside the
+// tolerance band goes unchecked. A failed
 // certificate is an error wrapping ErrNotCertified, never a silent count.
 //
 // # Domains

@@ -75,6 +75,23 @@ type taskOut struct {
 	streamed bool
 }
 
+// reserveLike gives o's growing arrays 5/4 of the lengths that p reached.
+func (o *taskOut) reserveLike(p *taskOut) {
+	o.nodes = make([]node, 0, len(p.nodes)*5/4)
+	o.hs = make([]float64, 0, len(p.hs)*5/4)
+	o.pat = make([]uint64, 0, len(p.pat)*5/4)
+	o.inter = make([]float64, 0, len(p.inter)*5/4)
+	o.maps = make([]float64, 0, len(p.maps)*5/4)
+	o.vstart = make([]int32, 0, len(p.vstart)*5/4)
+	o.verts = make([]float64, 0, len(p.verts)*5/4)
+	o.vtight = make([]uint64, 0, len(p.vtight)*5/4)
+	o.vfw = make([]int32, 0, len(p.vfw)*5/4)
+	o.fstart = make([]int32, 0, len(p.fstart)*5/4)
+	o.ffid = make([]int64, 0, len(p.ffid)*5/4)
+	o.fside = make([]int8, 0, len(p.fside)*5/4)
+	o.fpt = make([]float64, 0, len(p.fpt)*5/4)
+}
+
 type task struct {
 	c     cell
 	pat   []uint64
@@ -459,43 +476,43 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 	// A constraint holds a facet iff its tight vertex set is an
 	// inclusion-maximal proper face. Up to d = 3, d tight vertices suffice
 	// (vertices of a lower face are at most 2, on a segment); beyond, test
-	// maximality among the tight sets, as bitsets over the vertices.
+	// maximality among the tight sets. The tight sets are built once per
+	// region as bitsets over the vertices (fs), transposing c.t.
 	vw := (c.nv + 63) / 64
-	if d >= 4 {
-		if cap(w.fset) < c.nf*vw {
-			w.fset = make([]uint64, 2*c.nf*vw)
-			w.fcnt = make([]int, 2*c.nf)
-		}
-		fs := w.fset[:c.nf*vw]
-		for i := range fs {
-			fs[i] = 0
-		}
-		for v := 0; v < c.nv; v++ {
-			for wd, b := range c.tight(v) {
-				for b != 0 {
-					k := wd*64 + bits.TrailingZeros64(b)
-					b &= b - 1
-					fs[k*vw+v/64] |= 1 << uint(v%64)
-				}
+	if cap(w.fset) < c.nf*vw {
+		w.fset = make([]uint64, 2*c.nf*vw)
+		w.fcnt = make([]int, 2*c.nf)
+	}
+	fs := w.fset[:c.nf*vw]
+	for i := range fs {
+		fs[i] = 0
+	}
+	for v := 0; v < c.nv; v++ {
+		for wd, b := range c.tight(v) {
+			for b != 0 {
+				k := wd*64 + bits.TrailingZeros64(b)
+				b &= b - 1
+				fs[k*vw+v/64] |= 1 << uint(v%64)
 			}
-		}
-		for k := 0; k < c.nf; k++ {
-			n := 0
-			for _, x := range fs[k*vw : (k+1)*vw] {
-				n += bits.OnesCount64(x)
-			}
-			w.fcnt[k] = n
 		}
 	}
 	for k := 0; k < c.nf; k++ {
-		w.sel = w.sel[:0]
-		for v := 0; v < c.nv; v++ {
-			if c.tight(v)[k/64]>>(k%64)&1 == 1 {
-				w.sel = append(w.sel, v)
-			}
+		n := 0
+		for _, x := range fs[k*vw : (k+1)*vw] {
+			n += bits.OnesCount64(x)
 		}
-		if len(w.sel) < d || (d >= 4 && !w.maximal(k, c.nf, vw)) {
+		w.fcnt[k] = n
+	}
+	for k := 0; k < c.nf; k++ {
+		if w.fcnt[k] < d || (d >= 4 && !w.maximal(k, c.nf, vw)) {
 			continue
+		}
+		w.sel = w.sel[:0]
+		for wd, b := range fs[k*vw : (k+1)*vw] {
+			for b != 0 {
+				w.sel = append(w.sel, wd*64+bits.TrailingZeros64(b))
+				b &= b - 1
+			}
 		}
 		fid := c.fid[k]
 		side := int8(0)
@@ -601,6 +618,13 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 				}
 				if w == nil {
 					w = e.newWorker(b, e.outs[b])
+				}
+				if w.out != nil && w.out.nreg > 0 {
+					// Size this batch's flat arrays after the previous
+					// one (batches hold equally many tasks, neighbouring
+					// tasks similar cells): one allocation per array
+					// instead of repeated growth and copying.
+					e.outs[b].reserveLike(w.out)
 				}
 				w.task, w.out = b, e.outs[b]
 				for t := b * e.batch; t < min(T, (b+1)*e.batch); t++ {
@@ -719,10 +743,33 @@ func (e *engine) match(offset []int) {
 	wg.Wait()
 }
 
-// autoExactBudget bounds the work (regions × units × width, a proxy for
-// the rational operations) of the automatic certification of a 2-D complex
-// whose float decisions leaned on the tolerance: about a second or two.
+// autoExactBudget bounds the work (exactCost, a proxy for the rational
+// operations) of the automatic certification of a complex whose float
+// decisions leaned on the tolerance: about a second or two.
 const autoExactBudget = 2e8
+
+// exactVolumeBudget bounds the work of the n-D volume certificate under
+// Options.Exact (a minute or so of wall time, see exactCost); above it only
+// interior points are certified.
+const exactVolumeBudget = 1e10
+
+// fullExactMaxDim is the largest dimension in which a streamed n-D complex
+// gets the volume certificate (the triangulation grows quickly with d).
+const fullExactMaxDim = 4
+
+// exactCost estimates the rational work of certifying total regions of net
+// in dimension d: every region clips the domain by every unit, and each clip
+// touches the region's vertices, whose number grows roughly like 2^d (the
+// 2-D estimate, regions × units × first-layer width, is kept as it was).
+func exactCost(d, total int, net *relu.Net) float64 {
+	units := float64(net.Size() + 1)
+	if d == 2 {
+		return float64(total) * units * float64(net.Layers[0].Out+net.OutputDim())
+	}
+	// Calibrated on a 3→[16]×3→1 net (2,216 regions: about 8 s of
+	// wall time on 2 shared cores for the volume certificate).
+	return float64(total) * units * float64(int(1)<<min(d, 20)) * float64(d*d+1) * 128
+}
 
 // mapTol is the relative tolerance for two float affine maps to be equal.
 // Two evaluations of the same map along different cell histories differ by
@@ -931,8 +978,11 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	}
 	cx := &Complex{Dim: e.d, Outputs: e.m, Widths: e.widths, Offsets: e.offs, Domain: dom}
 	var ex *exactCtx
-	if opt.Exact {
-		ex = newExact(wnet, dom)
+	if opt.Exact && fn != nil {
+		// Streamed regions are certified one by one as they come; the
+		// size of the complex is unknown, so the n-D volume certificate
+		// is used up to dimension fullExactMaxDim.
+		ex = newExactFull(wnet, dom, e.d <= fullExactMaxDim)
 	}
 	A, b := dom.constraints()
 	cons := consFloat(A, b)
@@ -987,9 +1037,11 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		// the fact in 2-D when that is affordable (the certificate is
 		// complete there): the float answer then stands proven, or the
 		// error says which region failed.
-		if ex == nil && e.near.Load() > 0 && e.d == 2 && !opt.NoAutoExact && runErr == nil && !e.stop.Load() &&
-			float64(total)*float64(wnet.Size()+1)*float64(e.widths[0]+e.m) <= autoExactBudget {
-			ex = newExact(wnet, dom)
+		cost := exactCost(e.d, total, wnet)
+		if opt.Exact {
+			ex = newExactFull(wnet, dom, e.d == 2 || cost <= exactVolumeBudget)
+		} else if e.near.Load() > 0 && !opt.NoAutoExact && runErr == nil && !e.stop.Load() && cost <= autoExactBudget {
+			ex = newExactFull(wnet, dom, true)
 			cx.Stats.AutoCertified = true
 		}
 		if ex != nil {
@@ -1019,6 +1071,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		cx.Joint = e.counts(offset, total, keys, all)
 	}
 	cx.Exact = keys != nil
+	cx.CompleteCertified = cx.Exact && ex.completed
 	cx.Stats.Splits = e.splits.Load()
 	cx.Stats.NearZero = e.near.Load()
 	if opt.Adjacency {

@@ -46,6 +46,16 @@ type exactCtx struct {
 	areaSum *big.Rat // 2-D: Σ exact region areas
 	domArea *big.Rat
 	domPoly *hpoly
+
+	// n-D (d ≠ 2): when full is set every region is rebuilt exactly as a
+	// qpoly from the domain polytope domQ, its exact volume must be
+	// positive, and the volumes must add up to the domain's volume domArea
+	// (kept in areaSum), exactly as areas do in 2-D.
+	full bool
+	domQ *qpoly
+	// completed is set once complete has proved that the regions tile the
+	// domain.
+	completed bool
 }
 
 func lcmDen(vals []*big.Rat, acc *big.Int) {
@@ -63,6 +73,12 @@ func scaled(v *big.Rat, D *big.Int) *big.Int {
 }
 
 func newExact(net *relu.Net, dom Domain) *exactCtx {
+	return newExactFull(net, dom, true)
+}
+
+// newExactFull is newExact; in n-D, full selects the complete polytope
+// certificate (exact volumes) instead of the interior-point check alone.
+func newExactFull(net *relu.Net, dom Domain, full bool) *exactCtx {
 	x := &exactCtx{net: net, d: net.InputDim()}
 	x.A, x.b = dom.constraints()
 	off := 0
@@ -94,6 +110,13 @@ func newExact(net *relu.Net, dom Domain) *exactCtx {
 		x.areaSum = new(big.Rat)
 		x.domPoly = x.domainPolygon()
 		x.domArea = x.domPoly.area()
+	} else if full {
+		p, err := x.domainPoly()
+		if err == nil {
+			x.full, x.domQ = true, p
+			x.areaSum = new(big.Rat)
+			x.domArea = p.volume()
+		}
 	}
 	return x
 }
@@ -193,6 +216,20 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 			return nil, nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
 		}
 		r.InteriorRat = poly.centroid()
+	} else if x.full {
+		// The same certificate in n-D: the exact region is the domain cut
+		// by every unit's sign constraint; a positive exact volume makes
+		// its vertex average interior, hence every non-≡0 unit strictly
+		// signed there.
+		q := x.regionPoly(pre, r.Pattern)
+		if q == nil {
+			return nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
+		}
+		area = q.volume()
+		if area.Sign() <= 0 {
+			return nil, nil, nil, fmt.Errorf("%w: region %d has zero volume in exact arithmetic", ErrNotCertified, r.Index)
+		}
+		r.InteriorRat = q.centroid()
 	} else {
 		q := make([]*big.Rat, d)
 		for k := range q {
@@ -316,7 +353,7 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if x.d == 2 {
+	if x.areaSum != nil {
 		for _, a := range areas {
 			x.areaSum.Add(x.areaSum, a)
 		}
@@ -327,15 +364,24 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 	return x.verifyMerges(rs)
 }
 
-// complete checks, in 2-D, that the regions tile the domain.
+// complete checks that the regions tile the domain: their exact areas (2-D)
+// or volumes (n-D with full) add up to the domain's. Regions of distinct
+// patterns have disjoint interiors (the first unit on which they differ has
+// the same affine function on both, with opposite signs), so equal sums
+// leave no part of the domain uncovered.
 func (x *exactCtx) complete(e *engine) error {
-	if x.d != 2 || e.stop.Load() {
+	if (x.d != 2 && !x.full) || e.stop.Load() {
 		return nil
 	}
-	if x.areaSum.Cmp(x.domArea) != 0 {
-		return fmt.Errorf("%w: the exact region areas add up to %s, the domain's area is %s",
-			ErrNotCertified, x.areaSum.FloatString(12), x.domArea.FloatString(12))
+	what := "areas"
+	if x.d != 2 {
+		what = "volumes"
 	}
+	if x.areaSum.Cmp(x.domArea) != 0 {
+		return fmt.Errorf("%w: the exact region %s add up to %s, the domain's is %s",
+			ErrNotCertified, what, x.areaSum.FloatString(12), x.domArea.FloatString(12))
+	}
+	x.completed = true
 	return nil
 }
 

@@ -11,7 +11,12 @@ type Options struct {
 	// satisfies its activation pattern strictly, computes every affine map
 	// in rationals and merges pieces by exact equality of maps. In 2-D it
 	// also checks that the exact areas of the regions sum to the area of
-	// the domain, which proves that no region was missed.
+	// the domain, which proves that no region was missed; in other
+	// dimensions every region is rebuilt as an exact polytope and the same
+	// holds for exact volumes (pulling triangulation, Bareiss determinants)
+	// when the complex is small enough (exactVolumeBudget); above it only
+	// the interior points are certified and Complex.CompleteCertified stays
+	// false.
 	Exact bool
 	// MaxRegions stops the enumeration after this many regions (0: no
 	// limit); the result is then marked Partial.
@@ -23,9 +28,9 @@ type Options struct {
 	Vertices VertexMode
 	// Adjacency keeps the list of adjacent region pairs in the Complex.
 	Adjacency bool
-	// NoAutoExact turns off the automatic exact certification of 2-D
+	// NoAutoExact turns off the automatic exact certification of
 	// complexes in which some float decision relied on the tolerance
-	// (Stats.NearZero > 0). Stream never certifies automatically; it
+	// (Stats.NearZero > 0), in any dimension, when it is affordable. Stream never certifies automatically; it
 	// reports Stats.NearZero.
 	NoAutoExact bool
 	// Progress, when set, is called from one goroutine with the number of
@@ -142,6 +147,11 @@ type Complex struct {
 	Partial bool
 	// Exact is set when every region and merge was certified in rationals.
 	Exact bool
+	// CompleteCertified is set when exact arithmetic also proved that the
+	// regions tile the domain, so that none was missed: the exact areas
+	// (2-D) or volumes (n-D, see Options.Exact) of the regions add up to
+	// the domain's.
+	CompleteCertified bool
 	// Stats describes the work done.
 	Stats Stats
 }
@@ -153,7 +163,8 @@ type Stats struct {
 	// NearZero counts sign decisions that relied on the tolerance cutTol:
 	// some vertex value was nonzero but within it, and was taken as zero.
 	// When it is 0, every decision had a margin far above the rounding
-	// error; otherwise Options.Exact certifies the result.
+	// error; otherwise the result is certified in rationals automatically
+	// when affordable (AutoCertified), or by Options.Exact.
 	NearZero int64
 	// AutoCertified is set when NearZero > 0 made the enumeration certify
 	// the complex in rationals although Options.Exact was not set.
