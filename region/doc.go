@@ -81,8 +81,13 @@
 // complex of any dimension with NearZero > 0 is certified this way
 // automatically when that is affordable (Stats.AutoCertified;
 // Options.NoAutoExact turns it off), so no float decision inside the
-// tolerance band goes unchecked. A failed
-// certificate is an error wrapping ErrNotCertified, never a silent count.
+// tolerance band goes unchecked; if that certificate fails (a decision was
+// wrong, e.g. a region thinner than the tolerance was missed) the complex
+// is enumerated again in exact arithmetic — exact polytopes split unit by
+// unit, adjacency by exact shared-facet tests — and the exact regions and
+// counts replace the float ones (Stats.ExactRerun); Options.Exact does the
+// same within that budget. A certificate that fails above the budget, or in
+// Stream, is an error wrapping ErrNotCertified, never a silent count.
 //
 // # Domains
 //

@@ -517,10 +517,13 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 		fid := c.fid[k]
 		side := int8(0)
 		if fid >= 0 {
-			v, _ := evalAffine(e.nodeH(fid), o.inter[len(o.inter)-d:])
-			side = 1
-			if v < 0 {
-				side = -1
+			// The region lies on the plus side of the split iff the
+			// split's unit is active in its pattern (dfs sets the bit
+			// on the plus branch and nothing changes it below).
+			b := int(e.nodeAt(fid).unit)
+			side = -1
+			if w.pat[b/64]>>(b%64)&1 == 1 {
+				side = 1
 			}
 		}
 		o.ffid = append(o.ffid, fid)
@@ -1046,7 +1049,19 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		}
 		if ex != nil {
 			if err := ex.certifyAll(ctx, cx.Regions, e, offset); err != nil {
-				return nil, err
+				// Under Options.Exact too, when the complex is small
+				// enough for the exact re-enumeration.
+				if !(cx.Stats.AutoCertified || cost <= autoExactBudget) || !errors.Is(err, ErrNotCertified) {
+					return nil, err
+				}
+				// A float decision inside the tolerance band was wrong:
+				// re-decide everything exactly.
+				if err := e.exactFallback(ctx, ex, cx); err != nil {
+					return nil, err
+				}
+				cx.Stats.Splits = e.splits.Load()
+				cx.Stats.NearZero = e.near.Load()
+				return cx, nil
 			}
 		}
 	}

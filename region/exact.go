@@ -53,6 +53,8 @@ type exactCtx struct {
 	// (kept in areaSum), exactly as areas do in 2-D.
 	full bool
 	domQ *qpoly
+	// qpolys are the exact region polytopes (n-D, Enumerate, full).
+	qpolys []*qpoly
 	// completed is set once complete has proved that the regions tile the
 	// domain.
 	completed bool
@@ -184,13 +186,14 @@ func (x *exactCtx) maps(pat []uint64) (pre [][]affI, out []affI) {
 // certifyRegion checks r exactly and returns the keys of its output maps
 // and, in 2-D, its exact area.
 func (x *exactCtx) certifyRegion(r *Region) ([]string, *big.Rat, error) {
-	k, a, _, err := x.certifyRegionPoly(r)
+	k, a, _, _, err := x.certifyRegionPoly(r)
 	return k, a, err
 }
 
-func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, error) {
+func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, *qpoly, error) {
 	d := x.d
 	var poly *hpoly
+	var qp *qpoly
 	pre, out := x.maps(r.Pattern)
 	var area *big.Rat
 	if d == 2 {
@@ -207,13 +210,13 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 				on := r.Pattern[b/64]>>(b%64)&1 == 1
 				poly.clip(a, on)
 				if len(poly.v) < 3 {
-					return nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
+					return nil, nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
 				}
 			}
 		}
 		area = poly.area()
 		if area.Sign() <= 0 {
-			return nil, nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
+			return nil, nil, nil, nil, fmt.Errorf("%w: region %d has zero area in exact arithmetic", ErrNotCertified, r.Index)
 		}
 		r.InteriorRat = poly.centroid()
 	} else if x.full {
@@ -223,13 +226,14 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 		// signed there.
 		q := x.regionPoly(pre, r.Pattern)
 		if q == nil {
-			return nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
+			return nil, nil, nil, nil, fmt.Errorf("%w: region %d is empty in exact arithmetic", ErrNotCertified, r.Index)
 		}
 		area = q.volume()
 		if area.Sign() <= 0 {
-			return nil, nil, nil, fmt.Errorf("%w: region %d has zero volume in exact arithmetic", ErrNotCertified, r.Index)
+			return nil, nil, nil, nil, fmt.Errorf("%w: region %d has zero volume in exact arithmetic", ErrNotCertified, r.Index)
 		}
 		r.InteriorRat = q.centroid()
+		qp = q
 	} else {
 		q := make([]*big.Rat, d)
 		for k := range q {
@@ -253,7 +257,7 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 				}
 				ok := (on && v.Sign() > 0) || (!on && (v.Sign() < 0 || a.isZero()))
 				if !ok {
-					return nil, nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has the wrong sign (%d) at the interior point",
+					return nil, nil, nil, nil, fmt.Errorf("%w: region %d: unit %d of hidden layer %d has the wrong sign (%d) at the interior point",
 						ErrNotCertified, r.Index, i, l, v.Sign())
 				}
 			}
@@ -265,7 +269,7 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 				s.Add(&s, tr.Mul(x.A[k][i], q[i]))
 			}
 			if s.Cmp(x.b[k]) >= 0 {
-				return nil, nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
+				return nil, nil, nil, nil, fmt.Errorf("%w: region %d: interior point not strictly inside the domain", ErrNotCertified, r.Index)
 			}
 		}
 		r.InteriorRat = q
@@ -289,7 +293,7 @@ func (x *exactCtx) certifyRegionPoly(r *Region) ([]string, *big.Rat, *hpoly, err
 		keys[o] = sb.String()
 		r.MapsRat = append(r.MapsRat, ar)
 	}
-	return keys, area, poly, nil
+	return keys, area, poly, qp, nil
 }
 
 // certify handles one streamed region (called in order from one goroutine).
@@ -310,6 +314,8 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 	x.keys = make([][]string, len(rs))
 	if x.d == 2 {
 		x.polys = make([]*hpoly, len(rs))
+	} else if x.full {
+		x.qpolys = make([]*qpoly, len(rs))
 	}
 	areas := make([]*big.Rat, len(rs))
 	var next atomic.Int64
@@ -328,7 +334,7 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 				if i >= len(rs) || ctx.Err() != nil {
 					return
 				}
-				k, a, p, err := x.certifyRegionPoly(&rs[i])
+				k, a, p, q, err := x.certifyRegionPoly(&rs[i])
 				if err != nil {
 					select {
 					case errs <- err:
@@ -340,6 +346,9 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 				x.keys[i], areas[i] = k, a
 				if x.polys != nil {
 					x.polys[i] = p
+				}
+				if x.qpolys != nil {
+					x.qpolys[i] = q
 				}
 			}
 		}()
@@ -529,6 +538,9 @@ func (x *exactCtx) domainPolygon() *hpoly {
 // adjacency would merge for some output (equal exact maps) really shares a
 // boundary segment of positive length.
 func (x *exactCtx) verifyMerges(rs []Region) error {
+	if x.qpolys != nil {
+		return x.verifyMergesND(rs)
+	}
 	if x.polys == nil {
 		return nil
 	}

@@ -479,3 +479,137 @@ func (x *exactCtx) regionPoly(pre [][]affI, pat []uint64) *qpoly {
 	}
 	return p
 }
+
+// verifyMergesND checks, in n-D, that every pair of regions that the float
+// adjacency would merge for some output (equal exact maps) really shares a
+// facet: the face F of region i on the split hyperplane {a = 0} has affine
+// dimension d−1, and its vertex average c (relatively interior to F) lies in
+// region j with every constraint of j that is tight at c parallel to a.
+// Then a neighbourhood of c in the hyperplane lies in both regions.
+func (x *exactCtx) verifyMergesND(rs []Region) error {
+	for i := range rs {
+		for _, f := range rs[i].Facets {
+			j := f.Neighbor
+			if j <= i || f.Source.Layer < 0 {
+				continue
+			}
+			same := false
+			for o := range x.keys[i] {
+				same = same || x.keys[i][o] == x.keys[j][o]
+			}
+			if !same {
+				continue
+			}
+			pre, _ := x.maps(rs[i].Pattern)
+			a := pre[f.Source.Layer][f.Source.Unit]
+			if !x.sharesFacet(x.qpolys[i], x.qpolys[j], a) {
+				return fmt.Errorf("%w: regions %d and %d were to be merged but share no facet in exact arithmetic", ErrNotCertified, i, j)
+			}
+		}
+	}
+	return nil
+}
+
+func (x *exactCtx) sharesFacet(P, Q *qpoly, a affI) bool {
+	d := x.d
+	var s, t big.Int
+	var F []int
+	for v, V := range P.v {
+		if value(a, V, &s, &t) == 0 {
+			F = append(F, v)
+		}
+	}
+	if len(F) < d {
+		return false
+	}
+	// Affine dimension d−1 ⇔ the homogeneous vectors have rank d.
+	rows := make([][]*big.Int, len(F))
+	for k, v := range F {
+		rows[k] = P.v[v]
+	}
+	if intRank(rows) != d {
+		return false
+	}
+	// c = Σ V/W over F, as a homogeneous integer vector (C, |F|·L).
+	sub := &qpoly{d: d}
+	for _, v := range F {
+		sub.v = append(sub.v, P.v[v])
+	}
+	L, mult := sub.commonW()
+	C := make([]*big.Int, d+1)
+	for k := 0; k < d; k++ {
+		C[k] = new(big.Int)
+		for i, V := range sub.v {
+			C[k].Add(C[k], t.Mul(V[k], mult[i]))
+		}
+	}
+	C[d] = new(big.Int).Mul(L, big.NewInt(int64(len(F))))
+	for _, g := range Q.cons {
+		switch value(g, C, &s, &t) {
+		case -1:
+			return false
+		case 0:
+			if !parallel(g, a, d) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parallel reports whether the linear parts of g and a are proportional.
+func parallel(g, a affI, d int) bool {
+	var u, v big.Int
+	for i := 0; i < d; i++ {
+		for j := i + 1; j < d; j++ {
+			u.Mul(g[i], a[j])
+			v.Mul(g[j], a[i])
+			if u.Cmp(&v) != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// intRank is the rank of the integer row vectors (fraction-free elimination).
+func intRank(rows0 [][]*big.Int) int {
+	if len(rows0) == 0 {
+		return 0
+	}
+	n := len(rows0[0])
+	rows := make([][]*big.Int, len(rows0))
+	for i, r := range rows0 {
+		rows[i] = make([]*big.Int, n)
+		for j := range r {
+			rows[i][j] = new(big.Int).Set(r[j])
+		}
+	}
+	rank := 0
+	var t big.Int
+	for col := 0; col < n && rank < len(rows); col++ {
+		p := -1
+		for i := rank; i < len(rows); i++ {
+			if rows[i][col].Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		rows[rank], rows[p] = rows[p], rows[rank]
+		for i := rank + 1; i < len(rows); i++ {
+			if rows[i][col].Sign() == 0 {
+				continue
+			}
+			f, g := rows[rank][col], new(big.Int).Set(rows[i][col])
+			for j := col; j < n; j++ {
+				rows[i][j].Mul(rows[i][j], f)
+				rows[i][j].Sub(rows[i][j], t.Mul(g, rows[rank][j]))
+			}
+		}
+		rank++
+	}
+	return rank
+}

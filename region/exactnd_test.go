@@ -79,6 +79,13 @@ func crossCuts(d int) []affI {
 func bruteRegions(t *testing.T, net *relu.Net, dom Domain) (int, *big.Rat, *big.Rat) {
 	t.Helper()
 	x := newExact(net, dom)
+	if x.domQ == nil { // 2-D: the certificate uses polygons
+		q, err := x.domainPoly()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.domQ, x.domArea = q, q.volume()
+	}
 	units := 0
 	for _, w := range x.widths {
 		units += w
@@ -206,6 +213,12 @@ func TestDegenerateND(t *testing.T) {
 			if f.Stats.NearZero > 0 && (!f.Stats.AutoCertified || !f.CompleteCertified) {
 				t.Errorf("near-zero decisions %d but not certified (%+v)", f.Stats.NearZero, f.Stats)
 			}
+			if f.Stats.NearZero > 0 {
+				o := enumerate2(t, tc.net, dom, Options{NoAutoExact: true})
+				if o.Exact || o.CompleteCertified || o.Stats.AutoCertified {
+					t.Errorf("NoAutoExact: exact %v complete %v %+v", o.Exact, o.CompleteCertified, o.Stats)
+				}
+			}
 			n, sum, dv := bruteRegions(t, tc.net, dom)
 			if n != x.Counts[0].Regions || sum.Cmp(dv) != 0 {
 				t.Errorf("brute force: %d regions, volume %s of %s; enumeration: %d", n, sum.RatString(), dv.RatString(), x.Counts[0].Regions)
@@ -235,6 +248,134 @@ func TestCompleteCertifiedRandomND(t *testing.T) {
 			s, err := Stream(context.Background(), net, dom, Options{Exact: true}, func(*Region) error { k++; return nil })
 			if err != nil || !s.CompleteCertified || k != f.Counts[0].Regions {
 				t.Errorf("stream: err %v complete %v regions %d", err, s.CompleteCertified, k)
+			}
+		})
+	}
+}
+
+// TestSharesFacet: boxes sharing a square share a facet; boxes meeting in
+// an edge, or across a gap, do not.
+func TestSharesFacet(t *testing.T) {
+	x := &exactCtx{d: 3}
+	// box [lo, hi]^3 per axis from the cube |x_k| ≤ 4.
+	box := func(lo, hi [3]int64) *qpoly {
+		p := bigBox(3, big.NewInt(4))
+		for k := 0; k < 3; k++ {
+			g := make([]int64, 4)
+			g[k], g[3] = 1, -lo[k]
+			p.clip(affInts(g...), true)
+			h := make([]int64, 4)
+			h[k], h[3] = -1, hi[k]
+			p.clip(affInts(h...), true)
+		}
+		return p
+	}
+	a := box([3]int64{0, 0, 0}, [3]int64{1, 1, 1})
+	plane := affInts(1, 0, 0, -1) // x = 1
+	for _, tc := range []struct {
+		name string
+		q    *qpoly
+		want bool
+	}{
+		{"face to face", box([3]int64{1, 0, 0}, [3]int64{2, 1, 1}), true},
+		{"larger neighbour", box([3]int64{1, -1, -1}, [3]int64{2, 2, 2}), true},
+		{"edge only", box([3]int64{1, 1, 0}, [3]int64{2, 2, 1}), false},
+		{"gap", box([3]int64{2, 0, 0}, [3]int64{3, 1, 1}), false},
+	} {
+		if got := x.sharesFacet(a, tc.q, plane); got != tc.want {
+			t.Errorf("%s: sharesFacet = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestSliverExactRerun: the plane x = 1 − 1e-12 cuts a slab 1e-12 thick
+// off the cube, thinner than the float tolerance, so the float path does
+// not split there (2 regions with y = 0). The automatic exact certificate
+// notices the missing volume, and the complex is enumerated again in exact
+// arithmetic: 4 regions, 4 pieces, 4 maps, as a brute force over all
+// patterns finds; regions, maps and facets come from the exact cells. With
+// NoAutoExact the float answer stands, flagged by Stats.NearZero.
+func TestSliverExactRerun(t *testing.T) {
+	for _, n := range []int{2, 3, 4} {
+		w := make([][]float64, 2)
+		w[0] = make([]float64, n)
+		w[1] = make([]float64, n)
+		w[0][0], w[1][1] = 1, 1
+		net := relu.MustFromFloats([][][]float64{w, {{1, 1}}}, [][]float64{{-(1 - 1e-12), 0}, {0}})
+		dom := boxN(t, n, -1, 1)
+		cx, err := Enumerate(context.Background(), net, dom, Options{Adjacency: true})
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		want := Counts{Regions: 4, Pieces: 4, AffineMaps: 4}
+		if cx.Counts[0] != want || !cx.Stats.ExactRerun || !cx.Exact || !cx.CompleteCertified {
+			t.Errorf("n=%d: %+v %+v exact %v complete %v", n, cx.Counts[0], cx.Stats, cx.Exact, cx.CompleteCertified)
+		}
+		if b, _, _ := bruteRegions(t, net, dom); b != cx.Counts[0].Regions {
+			t.Errorf("n=%d: brute force %d regions", n, b)
+		}
+		if len(cx.Adjacent) != 4 {
+			t.Errorf("n=%d: adjacent %v, want the 4-cycle", n, cx.Adjacent)
+		}
+		checkNeighbors(t, cx)
+		checkMaps(t, net, cx)
+		for _, r := range cx.Regions {
+			for _, f := range r.Facets {
+				s := -f.Offset
+				for k, a := range f.Normal {
+					s += a * r.Interior[k]
+				}
+				if s >= 0 {
+					t.Errorf("n=%d: region %d: interior point violates facet %+v", n, r.Index, f)
+				}
+			}
+		}
+		// Options.Exact re-enumerates too (the float regions fail).
+		if x := enumerate2(t, net, dom, Options{Exact: true}); x.Counts[0] != want || !x.Stats.ExactRerun {
+			t.Errorf("n=%d: Exact: %+v %+v", n, x.Counts[0], x.Stats)
+		}
+		f := enumerate2(t, net, dom, Options{NoAutoExact: true})
+		if f.Stats.NearZero == 0 || f.Exact || f.Counts[0].Regions != 2 {
+			t.Errorf("n=%d: NoAutoExact %+v %+v", n, f.Counts[0], f.Stats)
+		}
+	}
+}
+
+// TestExactEnumerateAgrees runs the exact re-enumeration (normally only a
+// fallback) on the degenerate nets and on small random nets and compares
+// its counts — pieces from exact shared-facet tests between all pairs — with
+// the float engine's, whose pieces come from its split-tree adjacency.
+func TestExactEnumerateAgrees(t *testing.T) {
+	type tc struct {
+		name string
+		net  *relu.Net
+		dom  float64
+	}
+	var cases []tc
+	for _, c := range degenerateNets() {
+		cases = append(cases, tc{c.name, c.net, c.dom})
+	}
+	cases = append(cases, tc{"random 3→[5,4]→2", randomNet(7, 3, 5, 4, 2), 1}, tc{"random 2→[6,5]→1", randomNet(8, 2, 6, 5, 1), 1})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dom := boxN(t, c.net.InputDim(), -c.dom, c.dom)
+			f := enumerate2(t, c.net, dom, Options{})
+			x := newExactFull(c.net, dom, true)
+			q, err := x.domainPoly()
+			if err != nil {
+				t.Fatal(err)
+			}
+			x.domQ = q
+			pw := (c.net.Size() + 63) / 64
+			rs, err := x.exactEnumerate(context.Background(), max(pw, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			adj := x.exactAdjacency(rs)
+			for o := range f.Counts {
+				if got := x.exactCounts(rs, []int{o}, adj); got != f.Counts[o] {
+					t.Errorf("output %d: exact enumeration %+v, float %+v", o, got, f.Counts[o])
+				}
 			}
 		})
 	}

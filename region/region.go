@@ -169,6 +169,12 @@ type Stats struct {
 	// AutoCertified is set when NearZero > 0 made the enumeration certify
 	// the complex in rationals although Options.Exact was not set.
 	AutoCertified bool
+	// ExactRerun is set when that automatic certificate failed — some
+	// decision within the tolerance was wrong, e.g. a region thinner than
+	// the tolerance was missed — and the complex was therefore enumerated
+	// again in exact arithmetic: Regions, Counts and Adjacent then come
+	// from the exact enumeration.
+	ExactRerun bool
 }
 
 // Active reports whether unit i of hidden layer l is active on r.

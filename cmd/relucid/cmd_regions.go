@@ -44,7 +44,9 @@ add up to the domain's, which proves no region was missed
 (complete_certified). Without --exact the float path counts the sign
 decisions that fell within its tolerance of zero (near_zero_decisions); a
 complex with such decisions is certified in rationals automatically, in
-any dimension, when that is affordable (auto_certified). --stream writes one region per
+any dimension, when that is affordable (auto_certified); if the float
+complex fails that certificate it is enumerated again in exact arithmetic
+(exact_rerun). --stream writes one region per
 line as JSON Lines, then the summary line. --max-regions stops early; the
 counts are then marked partial and the exit status is 1. --svg and --png
 draw a 2-D complex: regions coloured by affine map, piece boundaries dark,
@@ -341,6 +343,7 @@ type regionsJSON struct {
 	NearZero      int64           `json:"near_zero_decisions"`
 	AutoCertified bool            `json:"auto_certified"`
 	Complete      bool            `json:"complete_certified"`
+	ExactRerun    bool            `json:"exact_rerun"`
 	Seconds       float64         `json:"seconds"`
 	RegionsPerSec float64         `json:"regions_per_second"`
 }
@@ -348,8 +351,8 @@ type regionsJSON struct {
 func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
 	s := regionsJSON{Regions: cx.Joint.Regions, Pieces: cx.Joint.Pieces, AffineMaps: cx.Joint.AffineMaps,
 		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact, NearZero: cx.Stats.NearZero, AutoCertified: cx.Stats.AutoCertified,
-		Complete: cx.CompleteCertified,
-		Seconds:  el.Seconds()}
+		Complete: cx.CompleteCertified, ExactRerun: cx.Stats.ExactRerun,
+		Seconds: el.Seconds()}
 	for _, c := range cx.Counts {
 		s.PiecesPerOut = append(s.PiecesPerOut, c.Pieces)
 		s.MapsPerOut = append(s.MapsPerOut, c.AffineMaps)
@@ -385,6 +388,9 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 	}
 	if cx.Stats.AutoCertified {
 		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance, so every region was certified in rationals and the regions tile the domain exactly", cx.Stats.NearZero)
+	}
+	if cx.Stats.ExactRerun {
+		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance and the float complex failed its exact certificate, so it was enumerated again in exact arithmetic", cx.Stats.NearZero)
 	}
 	fmt.Fprintf(w, "arithmetic:  %s\n", mode)
 	fmt.Fprintf(w, "time:        %.3f s (%.0f regions/s)\n", el.Seconds(), float64(cx.Joint.Regions)/max(el.Seconds(), 1e-9))

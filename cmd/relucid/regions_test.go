@@ -227,3 +227,49 @@ func TestRegionsCompleteCertified3D(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionsAutoCertified3D: a 3-D net with planes through cube vertices,
+// a coincident plane with weights ⅓ and a dead unit makes the float path
+// meet a decision within its tolerance; the complex is then certified in
+// rationals by itself (10 regions and 6 pieces, as TestDegenerateND of
+// package region finds by brute force over all patterns).
+func TestRegionsAutoCertified3D(t *testing.T) {
+	code, out, errs := runCLI(t, "", "regions", "testdata/regions/degenerate3.json", "--box", "-1:1,-1:1,-1:1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Regions  int   `json:"regions"`
+		Pieces   int   `json:"pieces"`
+		Near     int64 `json:"near_zero_decisions"`
+		Auto     bool  `json:"auto_certified"`
+		Complete bool  `json:"complete_certified"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("bad JSON %q: %v", out, err)
+	}
+	if got.Regions != 10 || got.Pieces != 6 || got.Near == 0 || !got.Auto || !got.Complete {
+		t.Errorf("got %+v", got)
+	}
+}
+
+// TestRegionsExactRerun: a plane cutting a 1e-12 slab off the cube is
+// within the float tolerance; the float complex fails its certificate and
+// the command re-enumerates exactly: 4 regions (the float path alone sees 2).
+func TestRegionsExactRerun(t *testing.T) {
+	code, out, errs := runCLI(t, "", "regions", "testdata/regions/sliver3.json", "--box", "-1:1,-1:1,-1:1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Regions  int  `json:"regions"`
+		Rerun    bool `json:"exact_rerun"`
+		Complete bool `json:"complete_certified"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("bad JSON %q: %v", out, err)
+	}
+	if got.Regions != 4 || !got.Rerun || !got.Complete {
+		t.Errorf("got %+v", got)
+	}
+}
