@@ -13,6 +13,7 @@ type exactRegion struct {
 	pat  []uint64
 	q    *qpoly
 	keys []string
+	pre  [][]affI // the hidden units' scaled pre-activations
 }
 
 // exactEnumerate is the fallback when the certificate of a float complex
@@ -71,7 +72,7 @@ func (x *exactCtx) exactEnumerate(ctx context.Context, pw int) ([]exactRegion, e
 				pat[b/64] &^= 1 << uint(b%64)
 			}
 		}
-		_, outMaps := x.maps(pat)
+		pre, outMaps := x.maps(pat)
 		keys := make([]string, len(outMaps))
 		for o, m := range outMaps {
 			var sb strings.Builder
@@ -81,7 +82,7 @@ func (x *exactCtx) exactEnumerate(ctx context.Context, pw int) ([]exactRegion, e
 			}
 			keys[o] = sb.String()
 		}
-		out = append(out, exactRegion{pat: append([]uint64(nil), pat...), q: q, keys: keys})
+		out = append(out, exactRegion{pat: append([]uint64(nil), pat...), q: q, keys: keys, pre: pre})
 		return nil
 	}
 	pre0 := x.layerPre(0, nil, nil)
@@ -136,16 +137,16 @@ func (x *exactCtx) layerPre(l int, pat []uint64, prev []affI) []affI {
 	return nxt
 }
 
-// firstDiff returns the function of the first unit on which two patterns
-// differ: it is the same affine function on both regions (all earlier bits
+// firstDiff returns the function of the first unit on which regions i and
+// j differ: it is the same affine function on both (all earlier bits
 // agree), and any facet they share lies on its hyperplane.
-func (x *exactCtx) firstDiff(p, q []uint64) affI {
+func (x *exactCtx) firstDiff(rs []exactRegion, i, j int) affI {
+	p, q := rs[i].pat, rs[j].pat
 	for w := range p {
 		if d := p[w] ^ q[w]; d != 0 {
 			b := w*64 + bitsTrailing(d)
-			pre, _ := x.maps(p)
 			l := sort.SearchInts(x.offs, b+1) - 1
-			return pre[l][b-x.offs[l]]
+			return rs[i].pre[l][b-x.offs[l]]
 		}
 	}
 	return nil
@@ -190,7 +191,7 @@ func (x *exactCtx) exactAdjacency(rs []exactRegion) [][2]int {
 	var adj [][2]int
 	for i := range rs {
 		for j := i + 1; j < len(rs); j++ {
-			a := x.firstDiff(rs[i].pat, rs[j].pat)
+			a := x.firstDiff(rs, i, j)
 			if a != nil && x.sharesFacet(rs[i].q, rs[j].q, a) {
 				adj = append(adj, [2]int{i, j})
 			}
@@ -256,7 +257,7 @@ func (e *engine) exactFallback(ctx context.Context, x *exactCtx, cx *Complex) er
 		for k, v := range r.InteriorRat {
 			r.Interior[k], _ = v.Float64()
 		}
-		pre, outs := x.maps(er.pat)
+		pre, outs := er.pre, x.outMaps(er.pat)
 		for _, a := range outs {
 			ar := AffineRat{Grad: make([]*big.Rat, d)}
 			af := Affine{Grad: make([]float64, d)}
