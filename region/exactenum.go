@@ -14,6 +14,7 @@ type exactRegion struct {
 	q    *qpoly
 	keys []string
 	pre  [][]affI // the hidden units' scaled pre-activations
+	out  []affI   // the scaled output maps
 }
 
 // exactEnumerate is the fallback when the certificate of a float complex
@@ -72,7 +73,7 @@ func (x *exactCtx) exactEnumerate(ctx context.Context, pw int) ([]exactRegion, e
 				pat[b/64] &^= 1 << uint(b%64)
 			}
 		}
-		pre, outMaps := x.maps(pat)
+		allPre, outMaps := x.maps(pat)
 		keys := make([]string, len(outMaps))
 		for o, m := range outMaps {
 			var sb strings.Builder
@@ -82,7 +83,7 @@ func (x *exactCtx) exactEnumerate(ctx context.Context, pw int) ([]exactRegion, e
 			}
 			keys[o] = sb.String()
 		}
-		out = append(out, exactRegion{pat: append([]uint64(nil), pat...), q: q, keys: keys, pre: pre})
+		out = append(out, exactRegion{pat: append([]uint64(nil), pat...), q: q, keys: keys, pre: allPre, out: outMaps})
 		return nil
 	}
 	pre0 := x.layerPre(0, nil, nil)
@@ -257,7 +258,7 @@ func (e *engine) exactFallback(ctx context.Context, x *exactCtx, cx *Complex) er
 		for k, v := range r.InteriorRat {
 			r.Interior[k], _ = v.Float64()
 		}
-		pre, outs := er.pre, x.outMaps(er.pat)
+		pre, outs := er.pre, er.out
 		for _, a := range outs {
 			ar := AffineRat{Grad: make([]*big.Rat, d)}
 			af := Affine{Grad: make([]float64, d)}
