@@ -55,15 +55,28 @@ func TestTrainCLI(t *testing.T) {
 	}
 	// tampering with the objective is caught
 	raw, _ := os.ReadFile(cert)
-	bad := strings.Replace(string(raw), `"objective": 0.6666666666666666`, `"objective": 0.5`, 1)
-	badCert := writeTemp(t, "bad.json", bad)
+	var certDoc map[string]any
+	if err := json.Unmarshal(raw, &certDoc); err != nil {
+		t.Fatal(err)
+	}
+	certDoc["objective"] = 0.5
+	bad, err := json.Marshal(certDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badCert := writeTemp(t, "bad.json", string(bad))
 	if code, _, _ := runTrain(t, "train", data, "--verify", badCert); code == 0 {
 		t.Error("verify accepted a wrong objective")
 	}
 	// w = 2 reaches 0
 	code, out, _ = runTrain(t, "train", data, "--width", "2", "--json")
-	if code != 0 || !strings.Contains(out, `"objective": 0`) {
-		t.Errorf("w=2: exit %d, %s", code, out)
+	var doc2 map[string]any
+	if err := json.Unmarshal([]byte(out), &doc2); code != 0 || err != nil {
+		t.Fatalf("w=2: exit %d, %v: %s", code, err, out)
+	}
+	// Zero to the QP's tolerance (spec §5 item 12).
+	if v, _ := doc2["objective"].(float64); math.Abs(v) > 1e-9 {
+		t.Errorf("w=2: objective %v, want 0", v)
 	}
 }
 
