@@ -36,6 +36,9 @@ func TestEveryCommandHasManualWithExample(t *testing.T) {
 		if !strings.HasPrefix(out, "usage: relucid "+c.name) {
 			t.Errorf("%s -h: manual does not start with usage line: %q", c.name, out)
 		}
+		if !strings.Contains(strings.ToLower(out), "example") || !strings.Contains(out, "relucid "+c.name+" ") {
+			t.Errorf("%s -h: manual has no example invocation", c.name)
+		}
 	}
 }
 
