@@ -228,23 +228,33 @@ func Sum(nets ...*Net) (*Net, error) {
 	return LinearCombination(coef, nets...)
 }
 
+// sameOutputs checks that nets is non-empty, every net has layers and all
+// share one output dimension, which it returns.
+func sameOutputs(op string, nets []*Net) (int, error) {
+	if len(nets) == 0 {
+		return 0, fmt.Errorf("relu: %s needs at least one net", op)
+	}
+	m := nets[0].OutputDim()
+	for i, n := range nets {
+		if n == nil || len(n.Layers) == 0 {
+			return 0, fmt.Errorf("net %d: %w", i, ErrNoLayers)
+		}
+		if n.OutputDim() != m {
+			return 0, fmt.Errorf("%w: net %d has %d outputs, net 0 has %d", ErrDimension, i, n.OutputDim(), m)
+		}
+	}
+	return m, nil
+}
+
 // LinearCombination returns the net computing Σ cᵢ·fᵢ, with the depth and
 // size of Sum.
 func LinearCombination(coef []*big.Rat, nets ...*Net) (*Net, error) {
 	if len(coef) != len(nets) {
 		return nil, fmt.Errorf("relu: %d coefficients for %d nets", len(coef), len(nets))
 	}
-	if len(nets) == 0 {
-		return nil, errors.New("relu: Sum needs at least one net")
-	}
-	m := nets[0].OutputDim()
-	for i, n := range nets {
-		if n == nil || len(n.Layers) == 0 {
-			return nil, fmt.Errorf("net %d: %w", i, ErrNoLayers)
-		}
-		if n.OutputDim() != m {
-			return nil, fmt.Errorf("%w: net %d has %d outputs, net 0 has %d", ErrDimension, i, n.OutputDim(), m)
-		}
+	m, err := sameOutputs("Sum", nets)
+	if err != nil {
+		return nil, err
 	}
 	par, err := Parallel(nets...)
 	if err != nil {
@@ -472,17 +482,9 @@ func Max(nets ...*Net) (*Net, error) { return MaxWith(Gadget4, nets...) }
 // Σ sᵢ + Σ PadCost(fᵢ, K+1) + m·MaxTreeSize(q, g) — for Gadget4 within
 // Lemma D.3's Σ sᵢ + 4(2q−1) when the nets have equal depth and m = 1.
 func MaxWith(g Gadget, nets ...*Net) (*Net, error) {
-	if len(nets) == 0 {
-		return nil, errors.New("relu: Max needs at least one net")
-	}
-	m := nets[0].OutputDim()
-	for i, n := range nets {
-		if n == nil || len(n.Layers) == 0 {
-			return nil, fmt.Errorf("net %d: %w", i, ErrNoLayers)
-		}
-		if n.OutputDim() != m {
-			return nil, fmt.Errorf("%w: net %d has %d outputs, net 0 has %d", ErrDimension, i, n.OutputDim(), m)
-		}
+	m, err := sameOutputs("Max", nets)
+	if err != nil {
+		return nil, err
 	}
 	par, err := Parallel(nets...)
 	if err != nil {
