@@ -1,8 +1,11 @@
 package pwl
 
 import (
+	"cmp"
+
 	"errors"
 	"fmt"
+	"github.com/relucid/relucid/internal/sorted"
 	"math"
 	"sort"
 )
@@ -215,30 +218,9 @@ func (f *Func) Restrict(a, b float64) *Func {
 	return r
 }
 
-// mergeKnots returns the sorted union of two ascending knot lists.
-func mergeKnots(a, b []float64) []float64 {
-	out := make([]float64, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || (i < len(a) && a[i] < b[j]):
-			out = append(out, a[i])
-			i++
-		case i == len(a) || b[j] < a[i]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
-}
-
 // Add returns f + g (not simplified).
 func (f *Func) Add(g *Func) *Func {
-	x := mergeKnots(f.X, g.X)
+	x := sorted.UnionFunc(f.X, g.X, cmp.Compare[float64])
 	y := make([]float64, len(x))
 	for i, t := range x {
 		y[i] = f.Eval(t) + g.Eval(t)

@@ -2,6 +2,7 @@ package pwl
 
 import (
 	"fmt"
+	"github.com/relucid/relucid/internal/sorted"
 	"math/big"
 	"sort"
 )
@@ -180,38 +181,9 @@ func (f *Rat) Restrict(a, b *big.Rat) *Rat {
 	return r
 }
 
-func mergeRat(a, b []*big.Rat) []*big.Rat {
-	out := make([]*big.Rat, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		var c int
-		switch {
-		case j == len(b):
-			c = -1
-		case i == len(a):
-			c = 1
-		default:
-			c = a[i].Cmp(b[j])
-		}
-		switch {
-		case c < 0:
-			out = append(out, a[i])
-			i++
-		case c > 0:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
-}
-
 // Add returns f + g exactly (not simplified).
 func (f *Rat) Add(g *Rat) *Rat {
-	x := mergeRat(f.X, g.X)
+	x := sorted.UnionFunc(f.X, g.X, (*big.Rat).Cmp)
 	r := &Rat{X: make([]*big.Rat, len(x)), Y: make([]*big.Rat, len(x)),
 		SL: new(big.Rat).Add(f.SL, g.SL), SR: new(big.Rat).Add(f.SR, g.SR)}
 	for i, t := range x {
