@@ -2,12 +2,12 @@ package pwl
 
 import (
 	"cmp"
-
 	"errors"
 	"fmt"
-	"github.com/relucid/relucid/internal/sorted"
 	"math"
 	"sort"
+
+	"github.com/relucid/relucid/internal/sorted"
 )
 
 // Func is a continuous piecewise linear function R → R in float64.

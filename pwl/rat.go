@@ -2,9 +2,10 @@ package pwl
 
 import (
 	"fmt"
-	"github.com/relucid/relucid/internal/sorted"
 	"math/big"
 	"sort"
+
+	"github.com/relucid/relucid/internal/sorted"
 )
 
 // Rat is a continuous piecewise linear function R → R with exact rational
