@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/relucid/relucid/internal/progress"
 	"io"
 	"math"
 	"math/big"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/relucid/relucid/bound"
 	"github.com/relucid/relucid/hard"
+	"github.com/relucid/relucid/internal/progress"
 	"github.com/relucid/relucid/pwl"
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
