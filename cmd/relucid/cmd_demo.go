@@ -6,8 +6,8 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/relucid/relucid/hard"
 	"github.com/relucid/relucid/pwl"
-	"github.com/relucid/relucid/relu"
 )
 
 func cmdDemo() command {
@@ -39,25 +39,14 @@ example:
 	}
 }
 
-// sawtoothNet returns h∘…∘h (k times), h(x) = 2σ(x) − 4σ(x − ½), as a net
-// with k hidden layers of width 2 (Lemma D.1: the output map of one copy
-// merges with the input map of the next).
-func sawtoothNet(k int) *relu.Net {
-	ws := [][][]float64{{{1}, {1}}}
-	bs := [][]float64{{0, -0.5}}
-	for i := 1; i < k; i++ {
-		ws = append(ws, [][]float64{{2, -4}, {2, -4}})
-		bs = append(bs, []float64{0, -0.5})
-	}
-	ws = append(ws, [][]float64{{2, -4}})
-	bs = append(bs, []float64{0})
-	return relu.MustFromFloats(ws, bs)
-}
-
 func runDemo(e *env, k int) error {
 	w := e.stdout
 	start := time.Now()
-	net := sawtoothNet(k)
+	saw, err := hard.Sawtooth(k, 2) // h∘…∘h, h(x) = 2σ(x) − 4σ(x − ½)
+	if err != nil {
+		return err
+	}
+	net := saw.Net()
 	fmt.Fprintf(w, "1. A deep net: the sawtooth h∘…∘h with k = %d zigzags h(x) = 2σ(x) − 4σ(x − 1/2)\n", k)
 	fmt.Fprintf(w, "   depth %d, hidden widths %v, size %d\n\n", net.Depth(), net.HiddenWidths(), net.Size())
 
