@@ -171,3 +171,33 @@ func BenchmarkDepthCompression(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyProof3D measures the n = 3 exact proofs of verification
+// (region-complex method) against the point checks they replace, on the
+// inputs of TestProofND: a random triangulation (6 simplices), a random
+// lattice form, a signed sum of maxima with a 5-argument term, and a net.
+func BenchmarkVerifyProof3D(b *testing.B) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	ins := ndInputs(b, rng)
+	ins = append(ins[:1], ins[2:]...)
+	ins = append(ins, ndNet(b, rng))
+	ctx := context.Background()
+	for _, in := range ins {
+		res, err := Convert(ctx, in, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var cells []cellPoly
+		if in.Kind == KindTriangulation {
+			cells = triangulationCells(b, in.Triangulation)
+		}
+		b.Run(fmt.Sprintf("%s/size=%d/proof", in.Kind, res.Net.Size()), func(b *testing.B) {
+			for b.Loop() {
+				v, err := verify(ctx, in, cells, nil, res.Form, res.Net, Options{Samples: 8})
+				if err != nil || !v.Proven {
+					b.Fatalf("%+v %v", v, err)
+				}
+			}
+		})
+	}
+}

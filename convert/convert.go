@@ -127,6 +127,10 @@ type Summary struct {
 	// star has k_h simplices.
 	HeHidden     int           `json:"he2018_hidden_layers,omitempty"`
 	Verification *Verification `json:"verification,omitempty"`
+	// Verified is "proof" when equality of the net and the input is
+	// proven (Verification.Proven) and "points" when it was checked at
+	// exact points only; empty without verification.
+	Verified string `json:"verified,omitempty"`
 }
 
 // Convert turns in into a ReLU net computing the same function (on the
@@ -305,6 +309,10 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			return nil, err
 		}
 		sum.Verification = v
+		sum.Verified = "points"
+		if v.Proven {
+			sum.Verified = "proof"
+		}
 		if !v.Equal {
 			return nil, fmt.Errorf("convert: verification failed: %s", v.Detail)
 		}
@@ -412,11 +420,28 @@ type Verification struct {
 	// every cell of the arrangement of both functions' kink lines inside a
 	// box meeting every cell, and checks the net at sample points;
 	// "sampled" evaluates both exactly at random rational points.
-	Method       string `json:"method"`
+	//
+	// For n ≥ 3, "region-complex" is a proof through the exact region
+	// engine (verifynd.go): for a triangulation, every region of the net
+	// over every simplex has exactly the simplex's interpolant as its map;
+	// for the other forms, every region of the difference net
+	// (net − reference net of the input) has the zero map. Completeness is
+	// certified by exact volumes in both cases.
+	Method string `json:"method"`
+	// ProofDomain says where a "region-complex" proof holds.
+	ProofDomain string `json:"proof_domain,omitempty"`
+	// Regions is the number of exact regions the n-D prover enumerated.
+	Regions      int    `json:"regions,omitempty"`
 	Points       int    `json:"points"`
 	CellsProven  int    `json:"cells_proven,omitempty"`
 	CellsSampled int    `json:"cells_sampled,omitempty"`
 	Detail       string `json:"detail,omitempty"`
+	// Fallback says why an n ≥ 3 proof was not attempted or abandoned, when
+	// the verification fell back to point checks.
+	Fallback string `json:"fallback,omitempty"`
+	// witness is a rational point where the net and the input differ,
+	// when an n-D proof was refuted there.
+	witness []*big.Rat
 }
 
 // proofCells bounds the number of arrangement cells the planar prover
@@ -438,8 +463,19 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 		v.Equal = true
 		return v, nil
 	}
+	fallback := ""
+	if in.Dim() >= 3 && (in.Kind != KindTriangulation || cells != nil) && (in.Kind != KindNet || in.Domain != nil) {
+		pv, why, err := proveND(ctx, in, cells, ms, net)
+		if err != nil {
+			return nil, err
+		}
+		if pv != nil {
+			return pv, nil
+		}
+		fallback = why
+	}
 	f := inputEval(in)
-	v := &Verification{Equal: true}
+	v := &Verification{Equal: true, Fallback: fallback}
 	check := func(x []*big.Rat, want *big.Rat) bool {
 		v.Points++
 		got := net.EvalRat(x)[0]

@@ -310,7 +310,7 @@ func TestConvertAllForms(t *testing.T) {
 			if !s.Verification.Equal {
 				t.Fatalf("verification: %+v", s.Verification)
 			}
-			if n <= 2 && !s.Verification.Proven {
+			if !s.Verification.Proven || s.Verified != "proof" {
 				t.Errorf("n=%d verification not proven: %+v", n, s.Verification)
 			}
 			// Independent check: exact evaluation of the net against the input.
@@ -604,8 +604,8 @@ func TestNetND(t *testing.T) {
 		if res.Summary.HiddenLayers > relu.MaxTreeDepth(n+1) {
 			t.Errorf("hidden layers %d", res.Summary.HiddenLayers)
 		}
-		if n == 2 && !res.Summary.Verification.Proven {
-			t.Errorf("n=2 not proven: %+v", res.Summary.Verification)
+		if !res.Summary.Verification.Proven {
+			t.Errorf("n=%d not proven: %+v", n, res.Summary.Verification)
 		}
 		for p := 0; p < 50; p++ {
 			x := make([]*big.Rat, n)

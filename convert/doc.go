@@ -79,9 +79,28 @@
 // n = 2 it proves the Wang–Sun form equal to the input on every cell of the
 // arrangement of both functions' kink lines (on each simplex, or on a box
 // that meets every cell, which suffices because both are affine on every
-// cell), and checks the net itself at exact sample points. For n ≥ 3 a
-// simplex is proven when every term is affine on it (one argument dominates
-// at all corners) and is otherwise checked at its corners, barycenter and
-// random rational interior points; forms without cells are checked at
-// random rational points. The Verification record says which.
+// cell), and checks the net itself at exact sample points.
+//
+// For n ≥ 3 it proves the net itself equal to the input with the exact
+// region engine (region.Enumerate with Options.Exact), when affordable. A
+// net g equals an affine h on a polytope P exactly when every region of
+// g's complex over P carries the map h, and the complex covers P when
+// Complex.CompleteCertified holds (exact volumes sum to P's). So for a
+// triangulation every simplex, written as an H-polytope through its
+// barycentric coordinates, is enumerated and every region's map compared
+// with the simplex's interpolant. For a net input, the difference net
+// g − f (relu.LinearCombination) over the given domain must have only zero
+// maps. For a max form f, the reference net is f built directly (max trees
+// per term, or the max–min net) and the difference is enumerated on a box
+// B meeting every cell of the arrangement A of the hyperplanes where two
+// arguments of a max (or of the lattice form) agree, for both f and the
+// Wang–Sun form: both are affine on every cell of A, so zero on an open
+// part of each cell means zero on R^n. B is found by adding the coordinate
+// hyperplanes (the refined arrangement is essential, so every cell's
+// closure is pointed and has a vertex of the arrangement) and taking the
+// bounding box of all vertices, widened by 1. Above a work limit, a
+// simplex is proven when every term is affine on it and otherwise checked
+// at its corners, barycenter and random rational interior points; forms
+// without cells are checked at random rational points. The Verification
+// record says which.
 package convert

@@ -45,9 +45,14 @@ P·4(2^L−1), the max–min net's depth and size, and for a triangulation the
 default) compares the net with the input in exact arithmetic: for n = 1 the
 exact PWL forms of input and net (a proof); for n = 2 a proof over the
 arrangement of kink lines (on each simplex, or on a box meeting every cell);
-for n ≥ 3 every simplex at its corners and interior points (proven where
-every term is affine on it) or random rational points. The summary says
-which cells are proven and which were checked at points only.
+for n ≥ 3 a proof through the exact region complex (package region) when
+affordable: every region of the net over every simplex has the simplex's
+interpolant as its exact map, or every region of net − input (the input
+built directly as a net) has the zero map, on the --box of a net or, for
+max forms, on a box meeting every cell of the kink arrangement (hence on
+all of R^n); completeness is certified by exact volumes. Above a size
+limit it falls back to exact checks at corners and random rational
+points. The summary's "verified" field says "proof" or "points".
 
 examples:
   relucid convert testdata/convert/hat2d.json -o hat.json --json
@@ -153,6 +158,12 @@ func printConvertSummary(e *env, s convert.Summary, out string) {
 			status = "equal everywhere (proven)"
 		}
 		fmt.Fprintf(w, "verified (%s, %d points): %s", v.Method, v.Points, status)
+		if v.Fallback != "" {
+			fmt.Fprintf(w, "; no n-D proof: %s", v.Fallback)
+		}
+		if v.ProofDomain != "" {
+			fmt.Fprintf(w, "; proven on %s over %d exact regions", v.ProofDomain, v.Regions)
+		}
 		if v.CellsProven+v.CellsSampled > 0 {
 			fmt.Fprintf(w, "; cells proven %d, checked at points only %d", v.CellsProven, v.CellsSampled)
 		}

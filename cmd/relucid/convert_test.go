@@ -32,6 +32,10 @@ func TestConvertCLI(t *testing.T) {
 			// max(min(x, 1), min(y, 2−x), min(x, y)) at (0,0) = 0, at (5, 5) = 5
 			[][]*big.Rat{{big.NewRat(0, 1), big.NewRat(0, 1)}, {big.NewRat(5, 1), big.NewRat(5, 1)}},
 			[]*big.Rat{big.NewRat(0, 1), big.NewRat(5, 1)}},
+		{"../../testdata/convert/maxsum3d.json", 2, 0, "region-complex",
+			// max(x, y, z, 1−x−y−z, x+y−1) − max(z, 0): 1 at 0, 2 at (2, 1, −1)
+			[][]*big.Rat{{big.NewRat(0, 1), big.NewRat(0, 1), big.NewRat(0, 1)}, {big.NewRat(2, 1), big.NewRat(1, 1), big.NewRat(-1, 1)}},
+			[]*big.Rat{big.NewRat(1, 1), big.NewRat(2, 1)}},
 		{"../../testdata/zigzag.json", 1, 3, "exact-1d",
 			[][]*big.Rat{{big.NewRat(1, 4)}, {big.NewRat(1, 2)}, {big.NewRat(2, 1)}},
 			[]*big.Rat{big.NewRat(1, 2), big.NewRat(1, 1), big.NewRat(-2, 1)}},
@@ -47,6 +51,7 @@ func TestConvertCLI(t *testing.T) {
 				Depth, Size, Terms, Pieces int
 				Hidden                     int `json:"hidden_layers"`
 				Bound                      int `json:"depth_bound_hidden"`
+				Verified                   string
 				Verification               struct {
 					Equal, Proven bool
 					Method        string
@@ -61,7 +66,7 @@ func TestConvertCLI(t *testing.T) {
 			if tc.pieces > 0 && s.Pieces != tc.pieces {
 				t.Errorf("pieces %d, want %d", s.Pieces, tc.pieces)
 			}
-			if !s.Verification.Equal || !s.Verification.Proven || s.Verification.Method != tc.method {
+			if !s.Verification.Equal || !s.Verification.Proven || s.Verification.Method != tc.method || s.Verified != "proof" {
 				t.Errorf("verification %+v", s.Verification)
 			}
 			net, err := relu.ReadFile(out)
