@@ -1,12 +1,15 @@
 package convert
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/relucid/relucid/internal/sorted"
 )
 
 // ErrTooLarge reports that the exact Wang–Sun reduction would exceed its
@@ -588,7 +591,7 @@ func expandMaxOfMins(sets [][]int, b *budget) (map[string]int, error) {
 		out[keys[len(keys)-1]]++
 		unions := make([][]int, len(sets)-1)
 		for i, s := range sets[:len(sets)-1] {
-			unions[i] = unionSorted(s, last)
+			unions[i] = sorted.UnionFunc(s, last, cmp.Compare[int])
 		}
 		inter, err := rec(unions)
 		if err != nil {
@@ -606,26 +609,6 @@ func expandMaxOfMins(sets [][]int, b *budget) (map[string]int, error) {
 		return out, nil
 	}
 	return rec(sets)
-}
-
-func unionSorted(a, b []int) []int {
-	out := make([]int, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || (i < len(a) && a[i] < b[j]):
-			out = append(out, a[i])
-			i++
-		case i == len(a) || b[j] < a[i]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
 }
 
 // ReduceMaxSum rewrites m so that every max has at most n+1 arguments,
