@@ -41,7 +41,7 @@ func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly
 		return nil, errors.New("convert: the region engine could not certify the complex exactly")
 	}
 	n := net.InputDim()
-	domA, domB := domainConstraints(dom)
+	domA, domB := dom.Constraints()
 	cells := make([]cellPoly, 0, len(cx.Regions))
 	for ri := range cx.Regions {
 		if err := ctx.Err(); err != nil {
@@ -129,30 +129,6 @@ func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly
 		cells = append(cells, c)
 	}
 	return cells, nil
-}
-
-// domainConstraints returns the exact inequalities A x ≤ b of a box or
-// polytope, in the order the region engine numbers domain facets (box:
-// 2i is x_i ≥ lo_i, 2i+1 is x_i ≤ hi_i).
-func domainConstraints(d region.Domain) ([][]*big.Rat, []*big.Rat) {
-	if d.Kind == region.KindPolytope {
-		return d.AR, d.BR
-	}
-	n := len(d.LoR)
-	var A [][]*big.Rat
-	var b []*big.Rat
-	for i := 0; i < n; i++ {
-		lo := make([]*big.Rat, n)
-		hi := make([]*big.Rat, n)
-		for j := range lo {
-			lo[j], hi[j] = new(big.Rat), new(big.Rat)
-		}
-		lo[i].SetInt64(-1)
-		hi[i].SetInt64(1)
-		A = append(A, lo, hi)
-		b = append(b, new(big.Rat).Neg(d.LoR[i]), new(big.Rat).Set(d.HiR[i]))
-	}
-	return A, b
 }
 
 // preActivations returns, for every hidden unit, its exact pre-activation

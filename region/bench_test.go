@@ -169,3 +169,18 @@ func BenchmarkR5(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSplitPath compares the two ways of cutting a cell on workload
+// R3, on one worker to keep the load of other jobs out of the comparison:
+// edge graphs (edges.go, the default from 3-D on) and the all-pairs
+// tight-set edge test.
+func BenchmarkSplitPath(b *testing.B) {
+	for _, tc := range []struct{ n, w int }{{3, 32}, {4, 16}} {
+		net := randomNet(1, tc.n, tc.w, tc.w, tc.w, 1)
+		for _, path := range []string{"edges", "tightsets"} {
+			b.Run(fmt.Sprintf("n=%d,w=%d/%s", tc.n, tc.w, path), func(b *testing.B) {
+				benchDomain(b, net, cube(tc.n, 0, 1), Options{Workers: 1, noEdgeGraph: path == "tightsets"})
+			})
+		}
+	}
+}

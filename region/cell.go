@@ -26,6 +26,8 @@ type cell struct {
 	x     []float64 // nv×d coordinates
 	t     []uint64  // nv×words tight-set bits, bit k ↔ facet fid[k]
 	fid   []int64   // facet identities (see ref encoding)
+	e     []int32   // edges as vertex index pairs, valid iff hasE (edges.go)
+	hasE  bool
 }
 
 func (c *cell) vert(i int) []float64 { return c.x[i*c.d : (i+1)*c.d] }
@@ -41,6 +43,8 @@ func (c *cell) reset(d, nf int) {
 	c.x = c.x[:0]
 	c.t = c.t[:0]
 	c.fid = c.fid[:0]
+	c.e = c.e[:0]
+	c.hasE = false
 }
 
 // addVertex appends a vertex with an empty tight set and returns its index.
@@ -58,6 +62,8 @@ func (c *cell) copyFrom(o *cell) {
 	c.x = append(c.x[:0], o.x...)
 	c.t = append(c.t[:0], o.t...)
 	c.fid = append(c.fid[:0], o.fid...)
+	c.e = append(c.e[:0], o.e...)
+	c.hasE = o.hasE
 }
 
 // centroid writes the vertex average (a point of the relative interior) to dst.
@@ -137,6 +143,40 @@ func (c *cell) classify(h []float64, scale float64, val []float64, sg []int8) (p
 		}
 		return pos, neg, near
 	}
+	if d == 3 || d == 4 {
+		// Unrolled (the R3 workloads), summing in the order of the
+		// generic loop below so that every value is bit-identical.
+		h0, h1, h2, h3, h4 := h[0], h[1], h[2], h[3], 0.0
+		if d == 4 {
+			h4 = h[4]
+		} else {
+			h3, h4 = 0, h[3]
+		}
+		x := c.x[:d*c.nv]
+		for i := 0; i < c.nv; i++ {
+			var v float64
+			if d == 3 {
+				y := x[3*i : 3*i+3 : 3*i+3]
+				v = h4 + h0*y[0] + h1*y[1] + h2*y[2]
+			} else {
+				y := x[4*i : 4*i+4 : 4*i+4]
+				v = h4 + h0*y[0] + h1*y[1] + h2*y[2] + h3*y[3]
+			}
+			val[i] = v
+			switch {
+			case v > eps:
+				sg[i] = 1
+				pos = true
+			case v < -eps:
+				sg[i] = -1
+				neg = true
+			default:
+				sg[i] = 0
+				near = near || v != 0
+			}
+		}
+		return pos, neg, near
+	}
 	for i := 0; i < c.nv; i++ {
 		x := c.x[i*d : (i+1)*d]
 		v := h[d]
@@ -167,6 +207,8 @@ type splitWS struct {
 	keep   []int
 	cnt    []int
 	remap  []int
+	mp, mn []int32 // old vertex → index in the pos / neg child (splitEdges)
+	fp, fn []int32 // new facet's vertices in the pos / neg child
 }
 
 // split cuts c by the hyperplane h = 0 (signs sg, values val from classify)
@@ -175,6 +217,10 @@ type splitWS struct {
 // Facets left with fewer than d tight vertices are dropped (they are not
 // facets, hence redundant), which keeps tight sets short.
 func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *splitWS) {
+	if c.hasE {
+		c.splitEdges(val, sg, id, pos, neg, ws)
+		return
+	}
 	d := c.d
 	nf := c.nf + 1
 	words := (nf + 63) / 64
@@ -250,6 +296,7 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 			want = -1
 		}
 		dst.d, dst.nv, dst.nf, dst.words = d, 0, nf, words
+		dst.hasE = false
 		dst.x = dst.x[:0]
 		dst.t = dst.t[:0]
 		dst.fid = append(append(dst.fid[:0], c.fid...), id)

@@ -35,7 +35,12 @@
 // hyperplane's affine function at the vertices; new vertices appear on the
 // edges between a positive and a negative vertex, and whether two vertices
 // span an edge is decided combinatorially from the tight sets (no third
-// vertex is tight on all constraints tight at both). Degenerate input —
+// vertex is tight on all constraints tight at both). From 3-D on a cell
+// also carries its edge graph, updated on each cut: old edges are split or
+// kept by the signs of their ends, and the tight-set test is run only among
+// the vertices of the new facet, so a cut costs O(edges) instead of
+// O(vertices³); it decides exactly what the all-pairs test would (the same
+// sign decisions, the same combinatorial test). Degenerate input —
 // hyperplanes through vertices, coincident or parallel hyperplanes,
 // hyperplanes along the domain boundary, dead units, units constant on a
 // cell, duplicate units — needs no special case: a hyperplane that does not

@@ -260,9 +260,11 @@ func (d Domain) ToInput(y []float64) []float64 {
 	return x
 }
 
-// constraints returns the domain as exact inequalities a·y ≤ b in the
-// working coordinates.
-func (d Domain) constraints() (A [][]*big.Rat, b []*big.Rat) {
+// Constraints returns the domain as exact inequalities a·y ≤ b in the
+// working coordinates. A box [lo, hi] gives 2n rows in the order the engine
+// numbers domain facets: row 2i is x_i ≥ lo_i, row 2i+1 is x_i ≤ hi_i. The
+// caller must not modify the result.
+func (d Domain) Constraints() (A [][]*big.Rat, b []*big.Rat) {
 	if d.Kind == KindPolytope {
 		return d.AR, d.BR
 	}
@@ -289,7 +291,7 @@ const polytopeBound = 1e6
 // initialCell builds the domain polytope as a cell with facet identities
 // −(k+1) for constraint k of constraints().
 func (d Domain) initialCell() (*cell, error) {
-	A, b := d.constraints()
+	A, b := d.Constraints()
 	n := d.Dim()
 	c := new(cell)
 	var box []float64

@@ -125,6 +125,7 @@ type engine struct {
 		f slab[float64]
 		u slab[uint64]
 		i slab[int64]
+		e slab[int32]
 	}
 	roots []int64    // roots[t]: the subtree of task t
 	batch int        // tasks per batch
@@ -262,7 +263,9 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 		copy(t.pat, w.pat)
 		copy(t.P, P)
 		t.c = cell{d: c.d, nv: c.nv, nf: c.nf, words: c.words,
-			x: e.tslab.f.take(len(c.x)), t: e.tslab.u.take(len(c.t)), fid: e.tslab.i.take(len(c.fid))}
+			x: e.tslab.f.take(len(c.x)), t: e.tslab.u.take(len(c.t)), fid: e.tslab.i.take(len(c.fid)),
+			e: e.tslab.e.take(len(c.e)), hasE: c.hasE}
+		copy(t.c.e, c.e)
 		copy(t.c.x, c.x)
 		copy(t.c.t, c.t)
 		copy(t.c.fid, c.fid)
@@ -972,6 +975,11 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	if err != nil {
 		return nil, err
 	}
+	if !opt.noEdgeGraph && init.d >= 3 {
+		// Edge graphs pay off from 3-D on (about 15 % less CPU on R3);
+		// a polygon's all-pairs test is cheaper than keeping them.
+		init.buildEdges()
+	}
 	e := newEngine(ctx, wnet, opt)
 	e.R = make([]float64, e.d)
 	for v := 0; v < init.nv; v++ {
@@ -987,7 +995,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		// is used up to dimension fullExactMaxDim.
 		ex = newExactFull(wnet, dom, e.d <= fullExactMaxDim)
 	}
-	A, b := dom.constraints()
+	A, b := dom.Constraints()
 	cons := consFloat(A, b)
 	var r Region
 	var sl slabs

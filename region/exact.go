@@ -82,7 +82,7 @@ func newExact(net *relu.Net, dom Domain) *exactCtx {
 // certificate (exact volumes) instead of the interior-point check alone.
 func newExactFull(net *relu.Net, dom Domain, full bool) *exactCtx {
 	x := &exactCtx{net: net, d: net.InputDim()}
-	x.A, x.b = dom.constraints()
+	x.A, x.b = dom.Constraints()
 	off := 0
 	for _, l := range net.Layers[:len(net.Layers)-1] {
 		x.offs = append(x.offs, off)

@@ -36,6 +36,11 @@ type Options struct {
 	// Progress, when set, is called from one goroutine with the number of
 	// regions found so far, each time a batch of work completes.
 	Progress func(regions int64)
+
+	// noEdgeGraph cuts cells of dimension ≥ 3 with the all-pairs
+	// tight-set edge test instead of their edge graphs (edges.go); tests
+	// and BenchmarkSplitPath compare the two.
+	noEdgeGraph bool
 }
 
 // VertexMode says whether regions carry their vertices.
