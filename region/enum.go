@@ -617,6 +617,7 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 		go func() {
 			defer wg.Done()
 			var w *worker
+			var prev taskOut
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
@@ -625,12 +626,12 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 				if w == nil {
 					w = e.newWorker(b, e.outs[b])
 				}
-				if w.out != nil && w.out.nreg > 0 {
+				if prev.nreg > 0 {
 					// Size this batch's flat arrays after the previous
 					// one (batches hold equally many tasks, neighbouring
 					// tasks similar cells): one allocation per array
 					// instead of repeated growth and copying.
-					e.outs[b].reserveLike(w.out)
+					e.outs[b].reserveLike(&prev)
 				}
 				w.task, w.out = b, e.outs[b]
 				for t := b * e.batch; t < min(T, (b+1)*e.batch); t++ {
@@ -640,6 +641,10 @@ func (e *engine) run(init *cell, fn func(t int, o *taskOut) error) error {
 					c.copyFrom(&tk.c)
 					e.roots[t] = w.enter(c, tk.layer, tk.P, 1)
 				}
+				// A shallow copy taken before the batch is handed
+				// over: Stream's sink may clear the batch's vertex
+				// arrays while this worker sizes its next batch.
+				prev = *w.out
 				done <- b
 			}
 		}()
