@@ -86,8 +86,14 @@
 // it practical with: symmetry (units are interchangeable, so tuples
 // (s_i, P^i) are visited in non-decreasing order only); branch and bound over
 // a trie of dichotomies restricted to growing prefixes of a fixed point
-// order; an incumbent from gradient descent; all cores; deterministic
-// sharding of the root nodes (Options.Shard, Merge).
+// order; all root programs solved first and the roots then expanded best
+// bound first (children best-first too), so that the first leaves already
+// give a good incumbent; an incumbent from gradient descent for large
+// searches only; all cores; deterministic sharding of the root nodes
+// (Options.Shard, Merge). Each worker warm-starts the LP of the absolute and
+// hinge programs from the optimal basis of the program it solved before
+// (columns are named by point and by (unit, point), so the basis carries
+// over although the programs differ in points and constraint sides).
 //
 // The bound of a node (a group of dichotomies per unit sharing a prefix) is
 // the convex program over the points whose side is the same in every

@@ -78,7 +78,23 @@ type solver struct {
 	th2  []float64
 	gr   []float64
 	kkt  float64 // KKT residual (or duality gap) of the last solve
+	// Warm starts of the LP path (absolute and hinge loss): the columns of
+	// the dual LP are named by the point (loss column) or the (unit, point)
+	// pair (constraint column), so the optimal basis of one program maps
+	// onto the next program's columns. rowPt[r]: point of loss row r;
+	// conID[k]: name of constraint row k; basisIDs: names of the previous
+	// optimal basis (−1 artificial); colOf: name → column, scratch.
+	rowPt    []int
+	conID    []int
+	basisIDs []int
+	colOf    []int
+	warm     []int
+	cold     bool // disables LP warm starts (lpWarmStart false has the same effect)
 }
+
+// lpWarmStart enables warm starts of the LP path from the previous
+// program's optimal basis.
+const lpWarmStart = true
 
 // prepared is the problem in search order.
 type prepared struct {
@@ -108,6 +124,7 @@ func (s *solver) build(q *guess) (p, m int) {
 	s.nv = p
 	s.M = grow(s.M, L*p)
 	s.yv = grow(s.yv, L)
+	s.rowPt = growInt(s.rowPt, L)
 	nr := 0
 	for j := 0; j < L; j++ {
 		all := true
@@ -119,6 +136,7 @@ func (s *solver) build(q *guess) (p, m int) {
 		}
 		row := s.M[nr*p : (nr+1)*p]
 		s.yv[nr] = pr.Y[j]
+		s.rowPt[nr] = j
 		nr++
 		for k := range row {
 			row[k] = 0
@@ -144,8 +162,11 @@ func (s *solver) build(q *guess) (p, m int) {
 		maxRows = 4 * w
 	}
 	s.A = grow(s.A, maxRows*p)
+	s.conID = growInt(s.conID, maxRows)
+	D := len(pr.X)
 	m = 0
 	addRow := func(i, j int, sg float64) {
+		s.conID[m] = D + i*D + j
 		row := s.A[m*p : (m+1)*p]
 		for k := range row {
 			row[k] = 0
@@ -199,6 +220,13 @@ func (s *solver) build(q *guess) (p, m int) {
 		}
 	}
 	return p, m
+}
+
+func growInt(s []int, k int) []int {
+	if cap(s) < k {
+		return make([]int, k)
+	}
+	return s[:k]
 }
 
 func b2i(b bool) int {
@@ -352,18 +380,91 @@ func (s *solver) solveLP(q *guess, p, m int) (float64, error) {
 		}
 		s.c[L+k], s.l[L+k], s.h[L+k] = 0, 0, math.Inf(1)
 	}
+	useWarm := lpWarmStart && !s.cold
+	if useWarm && len(s.basisIDs) == p {
+		// map the previous basis onto this program's columns
+		D := len(s.pr.X)
+		s.colOf = growInt(s.colOf, D*(s.pr.w+1))
+		for i := range s.colOf {
+			s.colOf[i] = -1
+		}
+		for r := 0; r < L; r++ {
+			s.colOf[s.rowPt[r]] = r
+		}
+		for k := 0; k < m; k++ {
+			s.colOf[s.conID[k]] = L + k
+		}
+		s.warm = s.warm[:0]
+		for _, id := range s.basisIDs {
+			c := -1
+			if id >= 0 {
+				c = s.colOf[id]
+			}
+			s.warm = append(s.warm, c)
+		}
+		s.lp.Warm = s.warm
+	}
 	val, err := s.lp.Solve(s.v[:cols], s.th[:p], s.c[:cols], s.N[:p*cols], s.l[:cols], s.h[:cols])
+	if err != nil && s.lp.WarmUsed {
+		val, err = s.lp.Solve(s.v[:cols], s.th[:p], s.c[:cols], s.N[:p*cols], s.l[:cols], s.h[:cols])
+	}
 	if err != nil {
+		s.basisIDs = s.basisIDs[:0]
 		return 0, err
 	}
+	if useWarm {
+		s.basisIDs = s.basisIDs[:0]
+		for _, c := range s.lp.Basis(s.warm[:0]) {
+			id := -1
+			if c >= 0 && c < L {
+				id = s.rowPt[c]
+			} else if c >= L {
+				id = s.conID[c-L]
+			}
+			s.basisIDs = append(s.basisIDs, id)
+		}
+	}
+	f, res := s.lpResidual(q, p, m, cols, val)
+	if s.lp.WarmUsed && !(res <= lpWarmCheckTol*(1+math.Abs(f))) {
+		// The warm start ended without a certificate of optimality
+		// (rounding in a basis carried over from another program): solve
+		// again from the cold start, whose result is used as it is.
+		s.basisIDs = s.basisIDs[:0]
+		val, err = s.lp.Solve(s.v[:cols], s.th[:p], s.c[:cols], s.N[:p*cols], s.l[:cols], s.h[:cols])
+		if err != nil {
+			return 0, err
+		}
+		f, res = s.lpResidual(q, p, m, cols, val)
+	}
+	s.kkt = res
+	return f, nil
+}
+
+// lpWarmCheckTol: a warm-started LP solve is accepted only if its duality
+// gap, the primal infeasibility of θ and the residual ‖Nv‖∞ of the dual
+// point are below lpWarmCheckTol·(1+|f|). Then f(θ) is within that of the
+// dual value cᵀv, a lower bound by weak duality, so the value is a valid
+// bound for pruning. Cold solves reach ~1e-14; 1e-9 is far above rounding
+// and far below any loss difference that matters.
+const lpWarmCheckTol = 1e-9
+
+// lpResidual returns the program's value at θ = s.th and the larger of the
+// duality gap |f + cᵀv|, the primal infeasibility max_k −A_kθ, the dual
+// residual ‖Nv‖∞ and the dual bound violation.
+func (s *solver) lpResidual(q *guess, p, m, cols int, val float64) (float64, float64) {
 	f := s.value(q, p)
-	// duality gap plus primal infeasibility as the residual
 	res := math.Abs(f + val)
 	for k := 0; k < m; k++ {
 		res = math.Max(res, -dotp(s.A[k*p:(k+1)*p], s.th[:p]))
 	}
-	s.kkt = res
-	return f, nil
+	v := s.v[:cols]
+	for i := 0; i < p; i++ {
+		res = math.Max(res, math.Abs(dotp(s.N[i*cols:(i+1)*cols], v)))
+	}
+	for j, x := range v {
+		res = math.Max(res, math.Max(s.l[j]-x, x-s.h[j]))
+	}
+	return f, res
 }
 
 // solveLogistic runs Newton's method with QP steps over the cone.

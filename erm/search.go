@@ -28,10 +28,15 @@ type item struct {
 }
 
 // gdMinPrograms is the brute-force program count below which the default
-// search starts without a gradient-descent incumbent. A tiny program solves
-// in about 10 µs and four descent restarts take about 5 ms, so below ~500
-// programs the incumbent cannot pay for itself.
-const gdMinPrograms = 500
+// search starts without a gradient-descent incumbent. Since the roots are
+// expanded best bound first, the first leaves reached give an incumbent as
+// good as descent's: on the T1, T2 and T5 workloads (brute-force counts
+// 39 to 4.9·10⁶) skipping descent changed the number of programs solved by
+// at most 5 %, while four restarts cost 5–45 ms, more than a third of most
+// of those searches. Descent is kept for large searches, where it gives an
+// interrupted run (Ctrl-C during the root phase, which yields no leaf) a net
+// to report.
+const gdMinPrograms = 1e6
 
 func lessItem(a, b item) bool {
 	if a.sign != b.sign {
@@ -228,9 +233,9 @@ func Train(ctx context.Context, p Problem, o Options) (*Result, error) {
 			}
 		}
 	}
-	// By default a small search skips the gradient-descent incumbent: a few
-	// milliseconds of descent cost more than the whole exact search when the
-	// brute-force count is below gdMinPrograms.
+	// By default a search below gdMinPrograms skips the gradient-descent
+	// incumbent: the best-first root order finds as good an incumbent for
+	// less than descent costs.
 	if o.GDRestarts > 0 || (o.GDRestarts == 0 && !o.NoPrune && cert.BruteForce >= gdMinPrograms) {
 		r := o.GDRestarts
 		if r == 0 {
@@ -281,29 +286,6 @@ func Train(ctx context.Context, p Problem, o Options) (*Result, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan []item)
-	var wg sync.WaitGroup
-	for k := 0; k < workers; k++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wk := newWorker(pr, tr, sh)
-			for r := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				if err := wk.root(ctx, r); err != nil {
-					sh.mu.Lock()
-					if sh.err == nil {
-						sh.err = err
-					}
-					sh.mu.Unlock()
-					cancel()
-				}
-				sh.rootDone.Add(1)
-			}
-		}()
-	}
 	stopProgress := make(chan struct{})
 	progressDone := make(chan struct{})
 	go func() {
@@ -328,16 +310,82 @@ func Train(ctx context.Context, p Problem, o Options) (*Result, error) {
 			}
 		}
 	}()
-feed:
-	for _, r := range roots {
-		select {
-		case jobs <- r:
-		case <-ctx.Done():
-			break feed
-		}
+	// Two phases over the roots. First every root program is solved (each
+	// must be solved anyway, to be pruned or expanded); then the roots are
+	// expanded best bound first, so that the incumbent is good early and
+	// more of the later roots and their subtrees are pruned.
+	wks := make([]*worker, workers)
+	for k := range wks {
+		wks[k] = newWorker(pr, tr, sh)
+		wks[k].s.cold = o.lpCold
+		wks[k].cold = o.lpCold
 	}
-	close(jobs)
-	wg.Wait()
+	runPhase := func(order []int, f func(wk *worker, i int) error) {
+		jobs := make(chan int)
+		var wg sync.WaitGroup
+		for _, wk := range wks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					if ctx.Err() != nil {
+						continue
+					}
+					if err := f(wk, i); err != nil {
+						sh.mu.Lock()
+						if sh.err == nil {
+							sh.err = err
+						}
+						sh.mu.Unlock()
+						cancel()
+					}
+				}
+			}()
+		}
+	feed:
+		for _, i := range order {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		close(jobs)
+		wg.Wait()
+	}
+	order := make([]int, len(roots))
+	for i := range order {
+		order[i] = i
+	}
+	rootVal := make([]float64, len(roots))
+	single := len(tr.levels) == 1
+	runPhase(order, func(wk *worker, i int) error {
+		wk.sh.enum.Add(1)
+		v, err := wk.eval(0, roots[i])
+		if err != nil {
+			return err
+		}
+		rootVal[i] = v
+		if single {
+			wk.leaf(v)
+			sh.rootDone.Add(1)
+		}
+		return nil
+	})
+	if !single && ctx.Err() == nil && !o.rootsInOrder {
+		sort.SliceStable(order, func(a, b int) bool { return rootVal[order[a]] < rootVal[order[b]] })
+	}
+	if !single && ctx.Err() == nil {
+		runPhase(order, func(wk *worker, i int) error {
+			defer sh.rootDone.Add(1)
+			if rootVal[i] >= wk.sh.best() {
+				wk.sh.pruned.Add(1)
+				wk.sh.noteLB(rootVal[i])
+				return nil
+			}
+			return wk.expand(ctx, 0, roots[i])
+		})
+	}
 	close(stopProgress)
 	<-progressDone
 	if sh.err != nil && !errors.Is(sh.err, context.Canceled) {
@@ -410,6 +458,7 @@ type worker struct {
 	q      guess
 	known  []Dichotomy
 	noPrun bool
+	cold   bool // Options.lpCold
 }
 
 func newWorker(pr *prepared, tr *trie, sh *shared) *worker {
@@ -442,6 +491,23 @@ func (wk *worker) eval(t int, tup []item) (float64, error) {
 
 func (wk *worker) leaf(val float64) {
 	wk.sh.leaves.Add(1)
+	if val < wk.sh.best() && wk.s.lp.WarmUsed {
+		// A candidate incumbent is re-solved from the cold start, so that
+		// the reported net (and its exact rational objective) depends only
+		// on the winning program, not on the order of the solves before it:
+		// shards and a single run then report the same net.
+		wk.s.cold = true
+		v, err := wk.s.solve(&wk.q)
+		wk.s.cold = wk.cold
+		if err == nil {
+			val = v
+		} else if v, err = wk.s.solve(&wk.q); err == nil {
+			val = v // the cold start failed: keep the warm solution
+		} else {
+			wk.sh.noteLB(val) // no solution to offer (both solves failed)
+			return
+		}
+	}
 	wk.sh.noteLB(val)
 	if val < wk.sh.best() {
 		wk.sh.offer(val, wk.s.th[:wk.s.nv], wk.q.signs, wk.s.kkt)

@@ -34,7 +34,8 @@ type Options struct {
 	Incumbent *relu.Net
 
 	// GDRestarts is the number of gradient-descent runs that produce a
-	// starting incumbent; 0 means a small default, negative means none.
+	// starting incumbent; 0 means 4 restarts for searches of at least 10⁶
+	// brute-force programs and none below, negative means none.
 	GDRestarts int
 
 	// Seed makes the point order and gradient descent reproducible.
@@ -44,6 +45,13 @@ type Options struct {
 	// 30 s) from one goroutine.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+
+	// Internal switches for tests and benchmarks that compare the search's
+	// strategies (each must give the same optimum): lpCold disables warm
+	// starts of the LP path; rootsInOrder expands the roots in generation
+	// order instead of best bound first.
+	lpCold       bool
+	rootsInOrder bool
 }
 
 // Progress is a snapshot of a running search.

@@ -40,8 +40,33 @@ type LP struct {
 	cb       []float64
 	work     []float64
 	xb       []float64
+	cnorm    []float64 // ‖N_j‖ per column, computed once per solve
+	pscale   []float64 // 1/√(1+‖N_j‖²): pricing weight per column
+	d        []float64 // reduced costs c − Nᵀy
 	// Iterations of the last Solve.
 	Iterations int
+	// Warm, when it holds p entries, is tried as the starting basis of the
+	// next Solve: Warm[i] is a column index in [0, m) or −1 (an artificial
+	// column). Every non-basic variable starts at the bound its reduced cost
+	// under that basis favours, and phase 1 restores the feasibility of the
+	// basic variables (see phase1). If the columns are dependent or phase 1
+	// fails, the solve starts cold. Solve clears Warm; Basis returns the
+	// final basis for the next warm start.
+	Warm []int
+	// WarmUsed reports whether the last Solve started from Warm.
+	WarmUsed bool
+}
+
+// Basis appends the optimal basis of the last Solve to dst (column indices,
+// −1 for an artificial column) and returns it.
+func (w *LP) Basis(dst []int) []int {
+	for _, j := range w.basis[:w.p] {
+		if j >= w.m {
+			j = -1
+		}
+		dst = append(dst, j)
+	}
+	return dst
 }
 
 func growF(s []float64, k int) []float64 {
@@ -87,34 +112,55 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 	for i := range xb {
 		xb[i] = 0
 	}
-	if err := w.refactor(N); err != nil {
-		return 0, err
+	w.cnorm = growF(w.cnorm, m)
+	w.pscale = growF(w.pscale, m)
+	for j := 0; j < m; j++ {
+		cn := 0.0
+		for i := 0; i < p; i++ {
+			a := N[i*m+j]
+			cn += a * a
+		}
+		w.cnorm[j] = math.Sqrt(cn)
+		w.pscale[j] = 1 / math.Sqrt(1+cn)
+	}
+	w.WarmUsed = false
+	w.Iterations = 0
+	warm := len(w.Warm) == p && w.warmStart(N)
+	w.Warm = w.Warm[:0]
+	if warm && w.phase1(v, y, c, N, l, h) {
+		w.WarmUsed = true
+	} else {
+		// cold start (also when phase 1 fails numerically)
+		for j := 0; j < m; j++ {
+			v[j] = 0
+		}
+		for j := range w.isBasic {
+			w.isBasic[j] = -1
+		}
+		for i := 0; i < p; i++ {
+			w.basis[i] = m + i
+			w.isBasic[m+i] = i
+			xb[i] = 0
+		}
+		if err := w.refactor(N); err != nil {
+			return 0, err
+		}
 	}
 	degenerate := 0
-	w.Iterations = 0
 	maxIter := 50*(m+p) + 1000
+	w.d = growF(w.d, m)
+	d := w.d
+	stale := true // y and d must be recomputed (the basis changed)
+	var yn float64
 	for {
 		w.Iterations++
 		if w.Iterations > maxIter {
 			return 0, ErrIterations
 		}
-		// y = B⁻ᵀ c_B
-		for i := 0; i < p; i++ {
-			j := w.basis[i]
-			if j < m {
-				w.cb[i] = c[j]
-			} else {
-				w.cb[i] = 0
-			}
+		if stale {
+			yn = w.prices(y, d, c, N)
+			stale = false
 		}
-		for k := 0; k < p; k++ {
-			s := 0.0
-			for i := 0; i < p; i++ {
-				s += w.Binv[i*p+k] * w.cb[i]
-			}
-			y[k] = s
-		}
-		yn := vnorm(y)
 		// pricing
 		enter, dir, best := -1, 0, 0.0
 		bland := degenerate >= lpBlandAfter
@@ -122,14 +168,9 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 			if w.isBasic[j] >= 0 {
 				continue
 			}
-			dj := c[j]
-			cn := 0.0
-			for i := 0; i < p; i++ {
-				a := N[i*m+j]
-				dj -= y[i] * a
-				cn += a * a
-			}
-			tol := lpDualTol * (1 + math.Abs(c[j]) + yn*math.Sqrt(cn))
+			dj := d[j]
+			cn := w.cnorm[j]
+			tol := lpDualTol * (1 + math.Abs(c[j]) + yn*cn)
 			var dd int
 			if dj < -tol && v[j] < h[j] {
 				dd = 1
@@ -142,7 +183,7 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 				enter, dir = j, dd
 				break
 			}
-			if s := math.Abs(dj) / math.Sqrt(1+cn); s > best {
+			if s := math.Abs(dj) * w.pscale[j]; s > best {
 				enter, dir, best = j, dd, s
 			}
 		}
@@ -217,8 +258,9 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 			xb[i] -= float64(dir) * t * w.alpha[i]
 		}
 		if leave < 0 {
-			continue // bound flip
+			continue // bound flip: the basis, y and d stay the same
 		}
+		stale = true
 		// leaving variable goes to the bound it hit
 		jl := w.basis[leave]
 		if jl < m {
@@ -258,12 +300,299 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 			}
 		}
 	}
+	if w.WarmUsed && !(w.conditionEstimate(N) < lpWarmCond) {
+		// The pivots from a carried-over basis ended in an ill-conditioned
+		// one, whose multipliers cannot be trusted: solve from the cold
+		// start instead (Warm is empty now).
+		it := w.Iterations
+		val, err := w.Solve(v, y, c, N, l, h)
+		w.Iterations += it
+		return val, err
+	}
 	for i := 0; i < p; i++ {
 		if j := w.basis[i]; j < m {
 			v[j] = xb[i]
 		}
 	}
 	return vdot(c, v), nil
+}
+
+// prices sets the simplex multipliers y = B⁻ᵀc_B and the reduced costs
+// d = c − Nᵀy (row by row, contiguous in N) and returns ‖y‖.
+func (w *LP) prices(y, d, c, N []float64) float64 {
+	p, m := w.p, w.m
+	for i := 0; i < p; i++ {
+		if j := w.basis[i]; j < m {
+			w.cb[i] = c[j]
+		} else {
+			w.cb[i] = 0
+		}
+	}
+	for k := 0; k < p; k++ {
+		s := 0.0
+		for i := 0; i < p; i++ {
+			s += w.Binv[i*p+k] * w.cb[i]
+		}
+		y[k] = s
+	}
+	copy(d, c[:m])
+	for i := 0; i < p; i++ {
+		yi := y[i]
+		if yi == 0 {
+			continue
+		}
+		row := N[i*m : (i+1)*m]
+		for j, a := range row {
+			d[j] -= yi * a
+		}
+	}
+	return vnorm(y)
+}
+
+// lpWarmCond: a warm basis whose condition estimate (conditionEstimate)
+// exceeds this is not used. The bases the simplex method reaches itself are
+// guarded by lpPivTol at every pivot; a basis carried over from another
+// program is not, and its columns may be dependent up to rounding (a loss
+// column of a point and a constraint column of the same point are parallel
+// when a single unit is active there), which would give multipliers y of
+// size 1e14 and reduced costs below every tolerance. 1e8 leaves y accurate
+// to ~1e-8 relative; a rejected basis only costs a cold start.
+const lpWarmCond = 1e8
+
+// conditionEstimate returns p·max|B_ik|·max|B⁻¹_ik|, an upper-bound-style
+// estimate of the condition number of the current basis.
+func (w *LP) conditionEstimate(N []float64) float64 {
+	p, m := w.p, w.m
+	bmax := 0.0
+	for _, j := range w.basis[:p] {
+		if j >= m {
+			bmax = math.Max(bmax, 1)
+			continue
+		}
+		for i := 0; i < p; i++ {
+			bmax = math.Max(bmax, math.Abs(N[i*m+j]))
+		}
+	}
+	imax := 0.0
+	for _, x := range w.Binv[:p*p] {
+		imax = math.Max(imax, math.Abs(x))
+	}
+	return float64(p) * bmax * imax
+}
+
+// warmStart installs w.Warm as the basis (artificial columns fill the
+// slots marked −1 or repeated) and reports whether it is nonsingular; if
+// not, it restores the all-artificial basis (not yet factorised).
+func (w *LP) warmStart(N []float64) bool {
+	p, m := w.p, w.m
+	for i, j := range w.Warm {
+		if j < 0 || j >= m || w.isBasic[j] >= 0 {
+			continue
+		}
+		w.isBasic[m+i] = -1
+		w.basis[i] = j
+		w.isBasic[j] = i
+	}
+	if w.refactor(N) == nil && w.conditionEstimate(N) < lpWarmCond {
+		return true
+	}
+	for j := range w.isBasic {
+		w.isBasic[j] = -1
+	}
+	for i := 0; i < p; i++ {
+		w.basis[i] = m + i
+		w.isBasic[m+i] = i
+	}
+	return false
+}
+
+// lpFeasTol: a basic variable within lpFeasTol·(1+|bound|) of its bound
+// counts as feasible in phase 1. The variables are dual multipliers of size
+// ≤ 1 (loss columns) or of the size of the loss's slopes; 1e-9 keeps the
+// effect on the objective cᵀv below the loss tolerances of package erm.
+const lpFeasTol = 1e-9
+
+// phase1 starts from the warm basis with every non-basic variable at the
+// bound its reduced cost favours (0 if neither bound is finite or the cost
+// is flat) and minimises the sum of the basic variables' bound violations
+// by the simplex method until they vanish. It reports false if that fails
+// within its iteration limit (the caller then starts cold).
+func (w *LP) phase1(v, y, c, N, l, h []float64) bool {
+	p, m := w.p, w.m
+	w.prices(y, w.growD(), c, N)
+	d := w.d
+	yn := vnorm(y)
+	for j := 0; j < m; j++ {
+		v[j] = 0
+		if w.isBasic[j] >= 0 {
+			continue
+		}
+		tol := lpDualTol * (1 + math.Abs(c[j]) + yn*w.cnorm[j])
+		if d[j] < -tol && !math.IsInf(h[j], 1) {
+			v[j] = h[j]
+		} else if d[j] > tol {
+			v[j] = l[j]
+		}
+	}
+	xb := w.xb
+	w.recomputeXB(xb, v, N)
+	bounds := func(i int) (float64, float64) {
+		if j := w.basis[i]; j < m {
+			return l[j], h[j]
+		}
+		return 0, 0
+	}
+	limit := 2*p + m
+	y1 := w.work[p*p-p:] // last row of work, length p; refactor and recomputeXB overwrite it
+	cb := w.cb
+	pivots := 0
+	for it := 0; ; it++ {
+		infeasible := false
+		for i := 0; i < p; i++ {
+			lo, hi := bounds(i)
+			cb[i] = 0
+			if xb[i] < lo-lpFeasTol*(1+math.Abs(lo)) {
+				cb[i], infeasible = -1, true
+			} else if xb[i] > hi+lpFeasTol*(1+math.Abs(hi)) {
+				cb[i], infeasible = 1, true
+			}
+		}
+		if !infeasible {
+			return true
+		}
+		if it >= limit {
+			return false
+		}
+		w.Iterations++
+		for k := 0; k < p; k++ {
+			s := 0.0
+			for i := 0; i < p; i++ {
+				s += w.Binv[i*p+k] * cb[i]
+			}
+			y1[k] = s
+		}
+		yn1 := vnorm(y1)
+		enter, dir, best := -1, 0, 0.0
+		for j := 0; j < m; j++ {
+			if w.isBasic[j] >= 0 {
+				continue
+			}
+			dj := 0.0
+			for i := 0; i < p; i++ {
+				dj -= y1[i] * N[i*m+j]
+			}
+			tol := lpDualTol * (1 + yn1*w.cnorm[j])
+			var dd int
+			if dj < -tol && v[j] < h[j] {
+				dd = 1
+			} else if dj > tol && v[j] > l[j] {
+				dd = -1
+			} else {
+				continue
+			}
+			if s := math.Abs(dj) * w.pscale[j]; s > best {
+				enter, dir, best = j, dd, s
+			}
+		}
+		if enter < 0 {
+			return false
+		}
+		for i := 0; i < p; i++ {
+			s := 0.0
+			for k := 0; k < p; k++ {
+				s += w.Binv[i*p+k] * N[k*m+enter]
+			}
+			w.alpha[i] = s
+		}
+		amax := 0.0
+		for i := 0; i < p; i++ {
+			amax = math.Max(amax, math.Abs(w.alpha[i]))
+		}
+		var t float64
+		if dir > 0 {
+			t = h[enter] - v[enter]
+		} else {
+			t = v[enter] - l[enter]
+		}
+		leave, leaveAt, bestPiv := -1, 0.0, 0.0
+		for i := 0; i < p; i++ {
+			if math.Abs(w.alpha[i]) <= lpPivTol*amax {
+				continue
+			}
+			rate := -float64(dir) * w.alpha[i]
+			lo, hi := bounds(i)
+			var ti, at float64
+			switch {
+			case cb[i] < 0: // below lo: blocks on reaching lo
+				if rate <= 0 {
+					continue
+				}
+				ti, at = (lo-xb[i])/rate, lo
+			case cb[i] > 0: // above hi: blocks on reaching hi
+				if rate >= 0 {
+					continue
+				}
+				ti, at = (hi-xb[i])/rate, hi
+			case rate < 0:
+				ti, at = (xb[i]-lo)/-rate, lo
+			default:
+				if math.IsInf(hi, 1) {
+					continue
+				}
+				ti, at = (hi-xb[i])/rate, hi
+			}
+			if ti < 0 {
+				ti = 0
+			}
+			if ti < t || (ti == t && leave >= 0 && math.Abs(w.alpha[i]) > bestPiv) {
+				t, leave, leaveAt, bestPiv = ti, i, at, math.Abs(w.alpha[i])
+			}
+		}
+		if math.IsInf(t, 1) {
+			return false
+		}
+		v[enter] += float64(dir) * t
+		for i := 0; i < p; i++ {
+			xb[i] -= float64(dir) * t * w.alpha[i]
+		}
+		if leave < 0 {
+			continue // bound flip
+		}
+		jl := w.basis[leave]
+		if jl < m {
+			v[jl] = leaveAt
+		}
+		w.isBasic[jl] = -1
+		w.basis[leave] = enter
+		w.isBasic[enter] = leave
+		xb[leave] = v[enter]
+		if pivots++; pivots%lpRefactor == 0 {
+			if w.refactor(N) != nil {
+				return false
+			}
+			w.recomputeXB(xb, v, N)
+			continue
+		}
+		piv := w.alpha[leave]
+		Bi := w.Binv
+		for k := 0; k < p; k++ {
+			Bi[leave*p+k] /= piv
+		}
+		for i := 0; i < p; i++ {
+			if i == leave || w.alpha[i] == 0 {
+				continue
+			}
+			f := w.alpha[i]
+			for k := 0; k < p; k++ {
+				Bi[i*p+k] -= f * Bi[leave*p+k]
+			}
+		}
+	}
+}
+
+func (w *LP) growD() []float64 {
+	w.d = growF(w.d, w.m)
+	return w.d
 }
 
 // recomputeXB sets the basic values from the non-basic ones: B x_B = −N_N v_N.
