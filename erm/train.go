@@ -68,7 +68,9 @@ type Progress struct {
 // Certificate records why Result.Objective is a global optimum.
 type Certificate struct {
 	// Objective is recomputed from the returned net and the data:
-	// Loss + λ·Penalty.
+	// Loss + λ·Penalty. Loss is Σ_j ℓ(f(x_j), y_j); Penalty is the weight
+	// decay term R(net) = Σ_i a_i²(‖a^i‖² + b_i²) itself, before the factor λ,
+	// so it is reported (and nonzero) even when λ = 0.
 	Objective float64 `json:"objective"`
 	Loss      float64 `json:"loss"`
 	Penalty   float64 `json:"penalty"`
