@@ -8,24 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/zonotope"
 )
 
-func r(s string) *big.Rat {
-	x, ok := new(big.Rat).SetString(s)
-	if !ok {
-		panic(s)
-	}
-	return x
-}
+// r parses an exact rational literal ("1/3").
+func r(s string) *big.Rat { return testnet.Rat(s) }
 
-func rats(ss ...string) []*big.Rat {
-	out := make([]*big.Rat, len(ss))
-	for i, s := range ss {
-		out[i] = r(s)
-	}
-	return out
-}
+// rats parses each literal with r.
+func rats(ss ...string) []*big.Rat { return testnet.Rats(ss...) }
 
 // Spec §5 item 1: the explicit coefficients of h_a and its values.
 func TestZigzagCoefficients(t *testing.T) {

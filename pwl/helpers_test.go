@@ -2,22 +2,16 @@ package pwl
 
 import (
 	"context"
-	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/relu"
 )
 
 // rat parses an exact rational ("1/3", "-0.5").
-func rat(s string) *big.Rat {
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		panic("bad rational " + s)
-	}
-	return r
-}
+func rat(s string) *big.Rat { return testnet.Rat(s) }
 
 // ratNet builds a net from exact rational strings: w[k][i][j], b[k][i].
 func ratNet(w [][][]string, b [][]string) *relu.Net {
@@ -65,20 +59,7 @@ func randDyadicNet(rng *rand.Rand, widths []int) *relu.Net {
 // randTorchNet returns a 1→widths→1 net with PyTorch's default init
 // U(±1/√fan_in) for weights and biases.
 func randTorchNet(rng *rand.Rand, widths []int) *relu.Net {
-	dims := append(append([]int{1}, widths...), 1)
-	n := &relu.Net{}
-	for k := 0; k+1 < len(dims); k++ {
-		l := relu.NewLayer(dims[k+1], dims[k])
-		s := 1 / math.Sqrt(float64(dims[k]))
-		for i := 0; i < l.Out; i++ {
-			for j := 0; j < l.In; j++ {
-				l.Set(i, j, (2*rng.Float64()-1)*s)
-			}
-			l.SetBias(i, (2*rng.Float64()-1)*s)
-		}
-		n.Layers = append(n.Layers, l)
-	}
-	return n
+	return testnet.Torch(rng, append(append([]int{1}, widths...), 1)...)
 }
 
 // sawtoothW returns the composition of k sawtooth zigzags of width w

@@ -1,21 +1,15 @@
 package region
 
 import (
-	"math"
 	"math/big"
 	"math/rand/v2"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/relu"
 )
 
 // rat parses "p/q".
-func rat(s string) *big.Rat {
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		panic("bad rational " + s)
-	}
-	return r
-}
+func rat(s string) *big.Rat { return testnet.Rat(s) }
 
 // zonotopeNet builds ZONOTOPE^n_{k,w,m}[a, b] = H_{a^1..a^k} ∘ γ_Z(b) exactly
 // as in paper-spec §2.3 (Proposition 3.8): hidden layer 1 holds ±b^i with
@@ -84,36 +78,10 @@ func zonotopeNet(gens [][]*big.Rat, as [][]*big.Rat, M *big.Rat) *relu.Net {
 	return net
 }
 
-func rats(ss ...string) []*big.Rat {
-	r := make([]*big.Rat, len(ss))
-	for i, s := range ss {
-		r[i] = rat(s)
-	}
-	return r
-}
+func rats(ss ...string) []*big.Rat { return testnet.Rats(ss...) }
 
 // randomNet draws a net with PyTorch's default nn.Linear initialisation
-// (weights and biases uniform in ±1/√fan_in).
+// (weights and biases uniform in ±1/√fan_in) from PCG stream (seed, 17).
 func randomNet(seed uint64, widths ...int) *relu.Net {
-	rng := rand.New(rand.NewPCG(seed, 17))
-	var ws [][][]float64
-	var bs [][]float64
-	for k := 1; k < len(widths); k++ {
-		in, out := widths[k-1], widths[k]
-		bound := 1 / sqrt(float64(in))
-		w := make([][]float64, out)
-		b := make([]float64, out)
-		for i := range w {
-			w[i] = make([]float64, in)
-			for j := range w[i] {
-				w[i][j] = (2*rng.Float64() - 1) * bound
-			}
-			b[i] = (2*rng.Float64() - 1) * bound
-		}
-		ws = append(ws, w)
-		bs = append(bs, b)
-	}
-	return relu.MustFromFloats(ws, bs)
+	return testnet.Torch(rand.New(rand.NewPCG(seed, 17)), widths...)
 }
-
-func sqrt(x float64) float64 { return math.Sqrt(x) }

@@ -8,58 +8,30 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/relucid/relucid/erm"
 	"github.com/relucid/relucid/relu"
 )
 
-// Loss is a loss ℓ(f, y), convex in the prediction f.
-type Loss int
+// Loss is a loss ℓ(f, y), convex in the prediction f. It is erm's loss type,
+// so the baseline minimises exactly the empirical risk the exact solver
+// certifies; its value is Loss.Eval and its derivative is deriv.
+type Loss = erm.Loss
 
 // The losses of `relucid train`.
 const (
-	Squared  Loss = iota // (f − y)²
-	Absolute             // |f − y|
-	Hinge                // max{0, 1 − y·f}, y ∈ {−1, +1}
-	Logistic             // log(1 + exp(−y·f)), y ∈ {−1, +1}
+	Squared  = erm.Squared  // (f − y)²
+	Absolute = erm.Absolute // |f − y|
+	Hinge    = erm.Hinge    // max{0, 1 − y·f}, y ∈ {−1, +1}
+	Logistic = erm.Logistic // log(1 + exp(−y·f)), y ∈ {−1, +1}
 )
 
-var lossNames = [...]string{"squared", "absolute", "hinge", "logistic"}
+// ParseLoss returns the loss with the given command-line name, parsed as
+// `relucid train` parses it (erm.ParseLoss).
+func ParseLoss(s string) (Loss, error) { return erm.ParseLoss(s) }
 
-// String returns the loss's name as written on the command line.
-func (l Loss) String() string {
-	if l < 0 || int(l) >= len(lossNames) {
-		return fmt.Sprintf("Loss(%d)", int(l))
-	}
-	return lossNames[l]
-}
-
-// ParseLoss returns the loss with the given command-line name.
-func ParseLoss(s string) (Loss, error) {
-	for i, n := range lossNames {
-		if n == s {
-			return Loss(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown loss %q (want squared, absolute, hinge or logistic)", s)
-}
-
-// Value returns ℓ(f, y).
-func (l Loss) Value(f, y float64) float64 {
-	switch l {
-	case Squared:
-		return (f - y) * (f - y)
-	case Absolute:
-		return math.Abs(f - y)
-	case Hinge:
-		return math.Max(0, 1-y*f)
-	case Logistic:
-		return softplus(-y * f)
-	}
-	panic("gd: unknown loss")
-}
-
-// Deriv returns ∂ℓ/∂f at (f, y); at a kink it returns 0 (PyTorch's choice
-// for |·| and max).
-func (l Loss) Deriv(f, y float64) float64 {
+// deriv returns ∂ℓ/∂f at (f, y) for the loss l; at a kink it returns 0
+// (PyTorch's choice for |·| and max).
+func deriv(l Loss, f, y float64) float64 {
 	switch l {
 	case Squared:
 		return 2 * (f - y)
@@ -81,14 +53,6 @@ func (l Loss) Deriv(f, y float64) float64 {
 		return -y * sigmoid(-y*f)
 	}
 	panic("gd: unknown loss")
-}
-
-// softplus computes log(1 + e^t) without overflow.
-func softplus(t float64) float64 {
-	if t > 0 {
-		return t + math.Log1p(math.Exp(-t))
-	}
-	return math.Log1p(math.Exp(t))
 }
 
 func sigmoid(t float64) float64 {

@@ -139,7 +139,7 @@ func TestDecreases(t *testing.T) {
 			}
 			ev := 0.0
 			for j, x := range p.X {
-				ev += loss.Value(res.Net.Eval(x)[0], p.Y[j])
+				ev += loss.Eval(res.Net.Eval(x)[0], p.Y[j])
 			}
 			if math.Abs(ev-res.Objective) > 1e-9*math.Max(1, ev) {
 				t.Errorf("%v: net's objective %v, reported %v", loss, ev, res.Objective)

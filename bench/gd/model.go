@@ -86,11 +86,11 @@ func (m *Model) eval(grad bool) float64 {
 			}
 		}
 		y := m.p.Y[j]
-		total += loss.Value(f, y)
+		total += loss.Eval(f, y)
 		if !grad {
 			continue
 		}
-		d := loss.Deriv(f, y)
+		d := deriv(loss, f, y)
 		if d == 0 {
 			continue
 		}
