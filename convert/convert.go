@@ -536,8 +536,7 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 				case err != nil:
 					return nil, err
 				case !ok:
-					v.Equal = false
-					v.Detail = fmt.Sprintf("at %s the Wang–Sun form differs from the input", fmtPoint(x))
+					v.refute(x)
 					return v, nil
 				default:
 					v.CellsProven++
@@ -564,8 +563,7 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 		case err != nil:
 			return nil, err
 		case !ok:
-			v.Equal = false
-			v.Detail = fmt.Sprintf("at %s the Wang–Sun form differs from the input", fmtPoint(x))
+			v.refute(x)
 			return v, nil
 		default:
 			v.Method = "arrangement"
@@ -682,6 +680,14 @@ func diffPWL1(a, b *PWL1) string {
 		return fmt.Sprintf("end slopes: input %s, %s; net %s, %s", a.Left.RatString(), a.Right.RatString(), b.Left.RatString(), b.Right.RatString())
 	}
 	return ""
+}
+
+// refute records that the arrangement proof over a polygon found x, a
+// point where the Wang–Sun form and the input differ; the per-cell and the
+// whole-plane proofs report a counterexample in the same words.
+func (v *Verification) refute(x []*big.Rat) {
+	v.Equal = false
+	v.Detail = fmt.Sprintf("at %s the Wang–Sun form differs from the input", fmtPoint(x))
 }
 
 func fmtPoint(x []*big.Rat) string {

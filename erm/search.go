@@ -647,14 +647,16 @@ func netToTheta(net *relu.Net, n, w int, bias bool) (th, signs []float64, ok boo
 	return th, signs, true
 }
 
-// polish solves the program of the activation pattern of θ on all points
-// and returns its solution if it is at least as good as θ.
-func polish(pr *prepared, th, signs []float64) ([]float64, []float64, float64, bool) {
-	n, w, D := pr.n, pr.w, len(pr.X)
+// patternGuess returns the guess fixed by the activation pattern of θ (w
+// hidden units on n inputs) on the points X: unit i is on at x_j when
+// a_i·x_j + b_i > 0. Polishing a search result and verifying a certificate
+// both re-solve the program of exactly this pattern, so they share it.
+func patternGuess(X [][]float64, th, signs []float64, n, w int) guess {
+	D := len(X)
 	q := guess{L: D, signs: signs, pos: make([]Dichotomy, w)}
 	for i := 0; i < w; i++ {
 		d := make(Dichotomy, (D+63)/64)
-		for j, x := range pr.X {
+		for j, x := range X {
 			s := th[i*(n+1)+n]
 			for k, v := range x {
 				s += th[i*(n+1)+k] * v
@@ -665,6 +667,14 @@ func polish(pr *prepared, th, signs []float64) ([]float64, []float64, float64, b
 		}
 		q.pos[i] = d
 	}
+	return q
+}
+
+// polish solves the program of the activation pattern of θ on all points
+// and returns its solution if it is at least as good as θ.
+func polish(pr *prepared, th, signs []float64) ([]float64, []float64, float64, bool) {
+	n, w := pr.n, pr.w
+	q := patternGuess(pr.X, th, signs, n, w)
 	old := thetaToNet(th, signs, n, w, pr.OutputBias)
 	v0, _, _, err := pr.Problem.Objective(old)
 	if err != nil {

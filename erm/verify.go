@@ -57,20 +57,7 @@ func Verify(ctx context.Context, p Problem, net *relu.Net, claimed float64, reru
 	}
 	D := len(p.X)
 	pr := &prepared{Problem: p, X: p.X, Y: p.Y, n: n, w: w}
-	q := guess{L: D, signs: signs, pos: make([]Dichotomy, w)}
-	for i := 0; i < w; i++ {
-		d := make(Dichotomy, (D+63)/64)
-		for j, x := range p.X {
-			s := th[i*(n+1)+n]
-			for k, xv := range x {
-				s += th[i*(n+1)+k] * xv
-			}
-			if s > 0 {
-				d.set(j)
-			}
-		}
-		q.pos[i] = d
-	}
+	q := patternGuess(p.X, th, signs, n, w)
 	var s solver
 	s.pr = pr
 	po, err := s.solve(&q)

@@ -190,18 +190,7 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 		if enter < 0 {
 			break
 		}
-		// alpha = B⁻¹ N_enter
-		for i := 0; i < p; i++ {
-			s := 0.0
-			for k := 0; k < p; k++ {
-				s += w.Binv[i*p+k] * N[k*m+enter]
-			}
-			w.alpha[i] = s
-		}
-		amax := 0.0
-		for i := 0; i < p; i++ {
-			amax = math.Max(amax, math.Abs(w.alpha[i]))
-		}
+		amax := w.column(N, enter) // alpha = B⁻¹ N_enter
 		// ratio test: basic i changes by −dir·t·alpha_i
 		t := math.Inf(1)
 		if dir > 0 {
@@ -283,21 +272,7 @@ func (w *LP) Solve(v, y []float64, c, N, l, h []float64) (float64, error) {
 			}
 			w.recomputeXB(xb, v, N)
 		} else {
-			// eta update of B⁻¹ with pivot alpha[leave]
-			piv := w.alpha[leave]
-			Bi := w.Binv
-			for k := 0; k < p; k++ {
-				Bi[leave*p+k] /= piv
-			}
-			for i := 0; i < p; i++ {
-				if i == leave || w.alpha[i] == 0 {
-					continue
-				}
-				f := w.alpha[i]
-				for k := 0; k < p; k++ {
-					Bi[i*p+k] -= f * Bi[leave*p+k]
-				}
-			}
+			w.etaUpdate(leave)
 		}
 	}
 	if w.WarmUsed && !(w.conditionEstimate(N) < lpWarmCond) {
@@ -497,17 +472,7 @@ func (w *LP) phase1(v, y, c, N, l, h []float64) bool {
 		if enter < 0 {
 			return false
 		}
-		for i := 0; i < p; i++ {
-			s := 0.0
-			for k := 0; k < p; k++ {
-				s += w.Binv[i*p+k] * N[k*m+enter]
-			}
-			w.alpha[i] = s
-		}
-		amax := 0.0
-		for i := 0; i < p; i++ {
-			amax = math.Max(amax, math.Abs(w.alpha[i]))
-		}
+		amax := w.column(N, enter)
 		var t float64
 		if dir > 0 {
 			t = h[enter] - v[enter]
@@ -573,19 +538,45 @@ func (w *LP) phase1(v, y, c, N, l, h []float64) bool {
 			w.recomputeXB(xb, v, N)
 			continue
 		}
-		piv := w.alpha[leave]
-		Bi := w.Binv
+		w.etaUpdate(leave)
+	}
+}
+
+// column sets w.alpha = B⁻¹ N_enter, the change of the basic variables
+// per unit step of the entering one, and returns max_i |alpha_i| (the scale
+// of the ratio test's pivot tolerance). Phase 1 and phase 2 pivot alike.
+func (w *LP) column(N []float64, enter int) (amax float64) {
+	p, m := w.p, w.m
+	for i := 0; i < p; i++ {
+		s := 0.0
 		for k := 0; k < p; k++ {
-			Bi[leave*p+k] /= piv
+			s += w.Binv[i*p+k] * N[k*m+enter]
 		}
-		for i := 0; i < p; i++ {
-			if i == leave || w.alpha[i] == 0 {
-				continue
-			}
-			f := w.alpha[i]
-			for k := 0; k < p; k++ {
-				Bi[i*p+k] -= f * Bi[leave*p+k]
-			}
+		w.alpha[i] = s
+	}
+	for i := 0; i < p; i++ {
+		amax = math.Max(amax, math.Abs(w.alpha[i]))
+	}
+	return amax
+}
+
+// etaUpdate updates B⁻¹ in place after basis row leave was replaced, with
+// pivot alpha[leave] (product-form eta step); both phases use it between
+// refactorizations.
+func (w *LP) etaUpdate(leave int) {
+	p := w.p
+	piv := w.alpha[leave]
+	Bi := w.Binv
+	for k := 0; k < p; k++ {
+		Bi[leave*p+k] /= piv
+	}
+	for i := 0; i < p; i++ {
+		if i == leave || w.alpha[i] == 0 {
+			continue
+		}
+		f := w.alpha[i]
+		for k := 0; k < p; k++ {
+			Bi[i*p+k] -= f * Bi[leave*p+k]
 		}
 	}
 }

@@ -300,28 +300,37 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 		dst.x = dst.x[:0]
 		dst.t = dst.t[:0]
 		dst.fid = append(append(dst.fid[:0], c.fid...), id)
-		for u := 0; u < c.nv; u++ {
-			if sg[u] == -want {
-				continue
-			}
-			dst.x = append(dst.x, c.vert(u)...)
-			tu := c.tight(u)
-			for k := 0; k < words; k++ {
-				var b uint64
-				if k < c.words {
-					b = tu[k]
-				}
-				if k == fw && sg[u] == 0 {
-					b |= fb
-				}
-				dst.t = append(dst.t, b)
-			}
-			dst.nv++
-		}
+		c.keepOld(dst, sg, want, words, fw, fb)
 		dst.x = append(dst.x, ws.newX...)
 		dst.t = append(dst.t, ws.newT...)
 		dst.nv += nnew
 		dst.compact(ws)
+	}
+}
+
+// keepOld appends to dst, in order, the vertices of c that are not strictly
+// on side -want of the cut (sg holds their signs), widening each tight set
+// to words words and adding the new facet (bit fb of word fw) to those on
+// the cut. Both split paths, with and without the edge graph, build their
+// children's old vertices this way.
+func (c *cell) keepOld(dst *cell, sg []int8, want int8, words, fw int, fb uint64) {
+	for u := 0; u < c.nv; u++ {
+		if sg[u] == -want {
+			continue
+		}
+		dst.x = append(dst.x, c.vert(u)...)
+		tu := c.tight(u)
+		for k := 0; k < words; k++ {
+			var b uint64
+			if k < c.words {
+				b = tu[k]
+			}
+			if k == fw && sg[u] == 0 {
+				b |= fb
+			}
+			dst.t = append(dst.t, b)
+		}
+		dst.nv++
 	}
 }
 

@@ -77,24 +77,7 @@ func (c *cell) splitEdges(val []float64, sg []int8, id int64, pos, neg *cell, ws
 		dst.t = dst.t[:0]
 		dst.e = dst.e[:0]
 		dst.fid = append(append(dst.fid[:0], c.fid...), id)
-		for u := 0; u < c.nv; u++ {
-			if sg[u] == -want {
-				continue
-			}
-			dst.x = append(dst.x, c.vert(u)...)
-			tu := c.tight(u)
-			for k := 0; k < words; k++ {
-				var b uint64
-				if k < c.words {
-					b = tu[k]
-				}
-				if k == fw && sg[u] == 0 {
-					b |= fb
-				}
-				dst.t = append(dst.t, b)
-			}
-			dst.nv++
-		}
+		c.keepOld(dst, sg, want, words, fw, fb)
 	}
 	// The new facet's vertices: indices into pos and neg, tight sets in
 	// ws.newT (words per vertex).
