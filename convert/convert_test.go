@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relucid/relucid/pwl"
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
@@ -491,28 +490,35 @@ func TestDegenerate(t *testing.T) {
 	}
 }
 
+// randDeepNet1D draws an R → R net with 1–4 hidden layers of 1–maxWidth
+// units and small random rational weights.
+func randDeepNet1D(rng *rand.Rand, maxWidth int) *relu.Net {
+	widths := []int{1}
+	for l := 0; l < 1+rng.IntN(4); l++ {
+		widths = append(widths, 1+rng.IntN(maxWidth))
+	}
+	widths = append(widths, 1)
+	net := &relu.Net{}
+	for k := 1; k < len(widths); k++ {
+		l := relu.NewLayer(widths[k], widths[k-1])
+		for i := 0; i < l.Out; i++ {
+			for j := 0; j < l.In; j++ {
+				l.SetRat(i, j, randRat(rng, 3))
+			}
+			l.SetBiasRat(i, randRat(rng, 3))
+		}
+		net.Layers = append(net.Layers, l)
+	}
+	return net
+}
+
 // TestNet1D checks depth compression of random deep R → R nets against the
 // nets' own exact evaluation, at every breakpoint, between them and beyond.
 func TestNet1D(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	ctx := context.Background()
 	for trial := 0; trial < 30; trial++ {
-		widths := []int{1}
-		for l := 0; l < 1+rng.IntN(4); l++ {
-			widths = append(widths, 1+rng.IntN(4))
-		}
-		widths = append(widths, 1)
-		net := &relu.Net{}
-		for k := 1; k < len(widths); k++ {
-			l := relu.NewLayer(widths[k], widths[k-1])
-			for i := 0; i < l.Out; i++ {
-				for j := 0; j < l.In; j++ {
-					l.SetRat(i, j, randRat(rng, 3))
-				}
-				l.SetBiasRat(i, randRat(rng, 3))
-			}
-			net.Layers = append(net.Layers, l)
-		}
+		net := randDeepNet1D(rng, 4)
 		p, err := PWL1FromNet(ctx, net)
 		if err != nil {
 			t.Fatal(err)
@@ -786,46 +792,6 @@ func TestPlanarProof(t *testing.T) {
 		cells = 0
 		if _, ok, err := provePolygon(boundingBox(lines), lines, l.Eval, bad.Eval, &cells, proofCells); err != nil || ok {
 			t.Fatalf("perturbed form proven equal (err %v)", err)
-		}
-	}
-}
-
-// TestPWL1FromNetAgainstPwl cross-checks this package's 1-D engine with the
-// independent one of package pwl on random deep nets.
-func TestPWL1FromNetAgainstPwl(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 11))
-	ctx := context.Background()
-	for trial := 0; trial < 40; trial++ {
-		widths := []int{1}
-		for l := 0; l < 1+rng.IntN(4); l++ {
-			widths = append(widths, 1+rng.IntN(5))
-		}
-		widths = append(widths, 1)
-		net := &relu.Net{}
-		for k := 1; k < len(widths); k++ {
-			l := relu.NewLayer(widths[k], widths[k-1])
-			for i := 0; i < l.Out; i++ {
-				for j := 0; j < l.In; j++ {
-					l.SetRat(i, j, randRat(rng, 3))
-				}
-				l.SetBiasRat(i, randRat(rng, 3))
-			}
-			net.Layers = append(net.Layers, l)
-		}
-		mine, err := PWL1FromNet(ctx, net)
-		if err != nil {
-			t.Fatal(err)
-		}
-		theirs, err := pwl.FromNetRat(ctx, net)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other := (&PWL1{X: theirs.X, Y: theirs.Y, Left: theirs.SL, Right: theirs.SR})
-		if len(other.X) == 0 {
-			other.X, other.Y = []*big.Rat{new(big.Rat)}, []*big.Rat{net.EvalRat([]*big.Rat{new(big.Rat)})[0]}
-		}
-		if d := diffPWL1(mine, other.Simplify()); d != "" {
-			t.Fatalf("trial %d: convert and pwl disagree: %s", trial, d)
 		}
 	}
 }

@@ -12,8 +12,8 @@
 //     on a convex domain.
 //   - A 1-D PWL function (breakpoints, values, end slopes).
 //   - A ReLU net (depth compression). With one input, through its exact
-//     breakpoints (PWL1FromNet), on all of R. With n ≥ 2 inputs, on a box
-//     or polytope, through the certified region complex of package region:
+//     breakpoints (PWL1FromNet, package pwl's exact engine), on all of R.
+//     With n ≥ 2 inputs, on a box or polytope, through the certified region complex of package region:
 //     the exact vertices of every region are recovered from the facets'
 //     exact hyperplanes, and Ovchinnikov's theorem gives a max–min form.
 //

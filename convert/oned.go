@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"sort"
 
+	"github.com/relucid/relucid/pwl"
 	"github.com/relucid/relucid/relu"
 )
 
@@ -137,128 +138,21 @@ func PWL1FromLattice(l *Lattice) *PWL1 {
 	return sample(func(x *big.Rat) *big.Rat { return l.Eval([]*big.Rat{x}) }, crossings(l.Affine)).Simplify()
 }
 
-// PWL1FromNet returns the exact PWL function of an R → R net by propagating
-// every unit as a PWL function over a common knot set, layer by layer, and
-// inserting the zero crossings of each pre-activation before the ReLU. The
-// cost is O(knots × width) per layer.
+// PWL1FromNet returns the exact PWL function of an R → R net on all of R,
+// simplified: package pwl's rational engine, in this package's form.
 func PWL1FromNet(ctx context.Context, net *relu.Net) (*PWL1, error) {
 	if net.InputDim() != 1 || net.OutputDim() != 1 {
 		return nil, errors.New("convert: the 1-D engine needs an R → R net")
 	}
-	// Units of the current layer: values at the common knots and end slopes.
-	xs := []*big.Rat{new(big.Rat)}
-	vals := [][]*big.Rat{{new(big.Rat)}} // vals[u][k]
-	left := []*big.Rat{big.NewRat(1, 1)}
-	right := []*big.Rat{big.NewRat(1, 1)}
-	var t big.Rat
-	last := len(net.Layers) - 1
-	for li := range net.Layers {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		l := &net.Layers[li]
-		nv := make([][]*big.Rat, l.Out)
-		nl := make([]*big.Rat, l.Out)
-		nr := make([]*big.Rat, l.Out)
-		for i := 0; i < l.Out; i++ {
-			nv[i] = make([]*big.Rat, len(xs))
-			for k := range xs {
-				nv[i][k] = new(big.Rat).Set(l.BR[i])
-			}
-			nl[i], nr[i] = new(big.Rat), new(big.Rat)
-			for j := 0; j < l.In; j++ {
-				w := l.WR[i*l.In+j]
-				if w.Sign() == 0 {
-					continue
-				}
-				for k := range xs {
-					nv[i][k].Add(nv[i][k], t.Mul(w, vals[j][k]))
-				}
-				nl[i].Add(nl[i], t.Mul(w, left[j]))
-				nr[i].Add(nr[i], t.Mul(w, right[j]))
-			}
-		}
-		vals, left, right = nv, nl, nr
-		if li == last {
-			break
-		}
-		// Zero crossings of every pre-activation become knots.
-		var extra []*big.Rat
-		for i := range vals {
-			v := vals[i]
-			for k := 0; k+1 < len(xs); k++ {
-				if v[k].Sign()*v[k+1].Sign() < 0 {
-					// x = x_k − v_k (x_{k+1} − x_k)/(v_{k+1} − v_k)
-					z := new(big.Rat).Sub(xs[k+1], xs[k])
-					z.Mul(z, v[k])
-					z.Quo(z, new(big.Rat).Sub(v[k+1], v[k]))
-					extra = append(extra, z.Sub(xs[k], z))
-				}
-			}
-			if v[0].Sign()*left[i].Sign() > 0 {
-				// Left of the first knot the value is v₀ − left·d: it
-				// crosses zero when v₀ and the slope have the same sign.
-				z := new(big.Rat).Quo(v[0], left[i])
-				extra = append(extra, z.Sub(xs[0], z))
-			}
-			n := len(xs) - 1
-			if v[n].Sign()*right[i].Sign() < 0 { // v_n + right·d crosses zero
-				z := new(big.Rat).Quo(v[n], right[i])
-				extra = append(extra, z.Sub(xs[n], z))
-			}
-		}
-		if len(extra) > 0 {
-			xs, vals = refine(xs, vals, left, right, extra)
-		}
-		for i := range vals {
-			for k := range vals[i] {
-				if vals[i][k].Sign() < 0 {
-					vals[i][k].SetInt64(0)
-				}
-			}
-			n := len(xs) - 1
-			// The end pieces are now of one sign; a negative or zero end is 0.
-			// After refinement an end piece does not change sign, so it is
-			// zeroed exactly when it is ≤ 0: a (clamped) zero end value
-			// with a slope that does not lead upwards away from the knots.
-			if vals[i][0].Sign() == 0 && left[i].Sign() >= 0 {
-				left[i] = new(big.Rat)
-			}
-			if vals[i][n].Sign() == 0 && right[i].Sign() <= 0 {
-				right[i] = new(big.Rat)
-			}
-		}
+	f, err := pwl.FromNetRat(ctx, net)
+	if err != nil {
+		return nil, err
 	}
-	return (&PWL1{X: xs, Y: vals[0], Left: left[0], Right: right[0]}).Simplify(), nil
-}
-
-// refine inserts new knots, evaluating every unit there by interpolation.
-func refine(xs []*big.Rat, vals [][]*big.Rat, left, right []*big.Rat, extra []*big.Rat) ([]*big.Rat, [][]*big.Rat) {
-	all := append(append([]*big.Rat(nil), xs...), extra...)
-	sort.Slice(all, func(i, j int) bool { return all[i].Cmp(all[j]) < 0 })
-	var nx []*big.Rat
-	for i, x := range all {
-		if i == 0 || x.Cmp(all[i-1]) != 0 {
-			nx = append(nx, x)
-		}
+	p := &PWL1{X: f.X, Y: f.Y, Left: f.SL, Right: f.SR}
+	if len(p.X) == 0 { // an affine function: anchor it at 0, as PWL1 needs a knot
+		p.X, p.Y = []*big.Rat{new(big.Rat)}, []*big.Rat{net.EvalRat([]*big.Rat{new(big.Rat)})[0]}
 	}
-	nv := make([][]*big.Rat, len(vals))
-	for u := range vals {
-		p := &PWL1{X: xs, Y: vals[u], Left: left[u], Right: right[u]}
-		nv[u] = make([]*big.Rat, len(nx))
-		k := 0
-		for i, x := range nx {
-			for k < len(xs) && xs[k].Cmp(x) < 0 {
-				k++
-			}
-			if k < len(xs) && xs[k].Cmp(x) == 0 {
-				nv[u][i] = vals[u][k]
-			} else {
-				nv[u][i] = p.Eval(x)
-			}
-		}
-	}
-	return nx, nv
+	return p.Simplify(), nil
 }
 
 // HingeForm returns the Wang–Sun form of an R → R PWL function with
