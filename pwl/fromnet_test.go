@@ -60,27 +60,11 @@ func TestRandomDyadic(t *testing.T) {
 		if s, err := fromNetRat(bg, net, nil, nil); err != nil || !s.Equal(r) || s.NumPieces() != r.NumPieces() {
 			t.Fatalf("trial %d: integer-row and big.Rat engines differ", trial)
 		}
-		f, info, err := Extract(bg, net, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.Rational {
+		fb, ef := checkFloatPaths(t, trial, net, r)
+		if fb {
 			fallbacks++
 		}
-		if info.Pieces != r.NumPieces() {
-			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
-		}
-		agree(t, f, r)
-		// ExtractRat: the error-free float run, or the rational engine,
-		// must give exactly FromNetRat's function.
-		rr, rinfo, err := ExtractRat(bg, net, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !rr.Equal(r) || rr.NumPieces() != r.NumPieces() || !rinfo.Exact {
-			t.Fatalf("trial %d: ExtractRat differs from FromNetRat (%+v)", trial, rinfo)
-		}
-		if !rinfo.Rational {
+		if ef {
 			errorFree++
 		}
 		if bound := LemmaD5(net.HiddenWidths()); big.NewInt(int64(r.NumPieces())).Cmp(bound) > 0 {
@@ -143,27 +127,11 @@ func TestRandomFloatWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, info, err := Extract(bg, net, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.Rational {
+		fb, ef := checkFloatPaths(t, trial, net, r)
+		if fb {
 			fallbacks++
 		}
-		if info.Pieces != r.NumPieces() {
-			t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
-		}
-		agree(t, f, r)
-		// ExtractRat: the error-free float run, or the rational engine,
-		// must give exactly FromNetRat's function.
-		rr, rinfo, err := ExtractRat(bg, net, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !rr.Equal(r) || rr.NumPieces() != r.NumPieces() || !rinfo.Exact {
-			t.Fatalf("trial %d: ExtractRat differs from FromNetRat (%+v)", trial, rinfo)
-		}
-		if !rinfo.Rational {
+		if ef {
 			errorFree++
 		}
 	}
@@ -552,4 +520,30 @@ func TestRationalDomainEnds(t *testing.T) {
 				tc.a, tc.b, info.Pieces, info.Rational, r.NumPieces(), tc.pieces, tc.exact)
 		}
 	}
+}
+
+// checkFloatPaths checks Extract (float, certified) and ExtractRat against
+// the exact function r of net: same piece count, values agreeing, and
+// ExtractRat equal to r exactly. It reports whether the float engine fell
+// back to the rational one and whether ExtractRat's run was error-free.
+func checkFloatPaths(t *testing.T, trial int, net *relu.Net, r *Rat) (fellBack, errorFree bool) {
+	t.Helper()
+	f, info, err := Extract(bg, net, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Pieces != r.NumPieces() {
+		t.Fatalf("trial %d: float engine reports %d pieces, exact %d", trial, info.Pieces, r.NumPieces())
+	}
+	agree(t, f, r)
+	// ExtractRat: the error-free float run, or the rational engine,
+	// must give exactly FromNetRat's function.
+	rr, rinfo, err := ExtractRat(bg, net, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rr.Equal(r) || rr.NumPieces() != r.NumPieces() || !rinfo.Exact {
+		t.Fatalf("trial %d: ExtractRat differs from FromNetRat (%+v)", trial, rinfo)
+	}
+	return info.Rational, !rinfo.Rational
 }
