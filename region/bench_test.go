@@ -184,3 +184,18 @@ func BenchmarkSplitPath(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWhole enumerates nets over all of R^n (Whole) next to the same
+// nets on [−1, 1]^n, to show what the perspective costs: the R2 and R3
+// shapes with width 32 and 16.
+func BenchmarkWhole(b *testing.B) {
+	for _, tc := range []struct {
+		n      int
+		widths []int
+	}{{2, []int{2, 32, 32, 32, 1}}, {2, []int{2, 64, 64, 64, 1}}, {3, []int{3, 16, 16, 16, 1}}} {
+		net := randomNet(1, tc.widths...)
+		whole, _ := Whole(tc.n)
+		b.Run(fmt.Sprintf("%v/whole", tc.widths), func(b *testing.B) { benchDomain(b, net, whole, Options{}) })
+		b.Run(fmt.Sprintf("%v/box", tc.widths), func(b *testing.B) { benchDomain(b, net, cube(tc.n, 0, 1), Options{}) })
+	}
+}

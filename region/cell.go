@@ -209,6 +209,28 @@ type splitWS struct {
 	remap  []int
 	mp, mn []int32 // old vertex → index in the pos / neg child (splitEdges)
 	fp, fn []int32 // new facet's vertices in the pos / neg child
+	// apex is set when every cutting hyperplane passes through the origin
+	// (the perspective of Whole); affine then marks the cell's constraints
+	// that do not. An edge whose common constraints all pass through the
+	// origin lies on a line through it, so a cut through the origin meets
+	// it there: the new vertex is set to exactly 0 instead of interpolated,
+	// which keeps every later decision at the apex an exact zero.
+	apex   bool
+	affine []uint64
+}
+
+// atApex reports whether the new vertex on an edge with common tight set
+// common is the origin (see splitWS.apex).
+func (ws *splitWS) atApex(common []uint64) bool {
+	if !ws.apex {
+		return false
+	}
+	for k, b := range common {
+		if k < len(ws.affine) && b&ws.affine[k] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // split cuts c by the hyperplane h = 0 (signs sg, values val from classify)
@@ -274,8 +296,13 @@ func (c *cell) split(h, val []float64, sg []int8, id int64, pos, neg *cell, ws *
 			}
 			t := val[u] / (val[u] - val[w])
 			xu, xw := c.vert(u), c.vert(w)
+			apex := ws.atApex(common)
 			for k := 0; k < d; k++ {
-				ws.newX = append(ws.newX, xu[k]+t*(xw[k]-xu[k]))
+				v := xu[k] + t*(xw[k]-xu[k])
+				if apex {
+					v = 0
+				}
+				ws.newX = append(ws.newX, v)
 			}
 			for k := 0; k < words; k++ {
 				var b uint64

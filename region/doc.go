@@ -1,5 +1,5 @@
 // Package region computes the polyhedral complex of a ReLU network over a
-// box, an H-polytope or a 2-D slice: every full-dimensional activation
+// box, an H-polytope, a 2-D slice or all of R^n: every full-dimensional activation
 // region, its H-representation, vertices and interior point, the affine map
 // of every output on it, the adjacency of regions, and the three counts the
 // theory distinguishes (paper-spec §1.4, Definition 3).
@@ -27,6 +27,20 @@
 //     face — and carrying the same affine map are merged with union-find.
 //     Two disjoint regions with the same map stay two pieces.
 //   - AffineMaps: the number of distinct affine maps.
+//
+// # All of R^n
+//
+// Whole(n) needs no bounding box. The perspective F(x, t) = t·f(x/t) of the
+// net (relu.Homogenize: biases become weights on an extra input t, carried
+// through each hidden layer by one unit relu(t) = t) is positively
+// homogeneous, so its regions are polyhedral cones with a common apex, and
+// the region of f with pattern σ is the section at t = 1 of F's cone with
+// pattern σ. A cone with interior in t > 0 contains λ·p for each of its
+// points p and every λ ∈ (0, 1], so it meets Q = [−1, 1]^n × [0, 1] in a
+// full-dimensional set: the complex of F over the bounded box Q lists every
+// region of f over R^n exactly once, with the same facets between them and
+// f's map a·x + c read off F's linear map a·x + c·t. Regions over R^n are
+// reported without vertices.
 //
 // # Geometry and robustness
 //

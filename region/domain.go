@@ -9,7 +9,7 @@ import (
 	"github.com/relucid/relucid/relu"
 )
 
-// DomainKind says which of the three kinds of domain a Domain is.
+// DomainKind says which kind of domain a Domain is.
 type DomainKind int
 
 const (
@@ -20,10 +20,13 @@ const (
 	// KindSlice is the image of a rectangle [Lo_0,Hi_0]×[Lo_1,Hi_1] of
 	// slice coordinates (s, t) under x = Point + s·U + t·V.
 	KindSlice
+	// KindWhole is all of R^n (Whole): the complex of the net's perspective
+	// over [−1, 1]^n × [0, 1], mapped back (whole.go).
+	KindWhole
 )
 
 // Domain is the set over which a net's complex is enumerated. Build one with
-// Box, Polytope or Slice; the exact fields hold the values the exact path
+// Box, Polytope, Slice or Whole; the exact fields hold the values the exact path
 // uses (the float fields are their roundings).
 type Domain struct {
 	Kind DomainKind
@@ -38,6 +41,7 @@ type Domain struct {
 	U, V     []float64 // KindSlice: directions
 	PointR   []*big.Rat
 	UR, VR   []*big.Rat
+	n        int // KindWhole: the input dimension
 }
 
 // Dim is the dimension of the space the complex lives in: the input
@@ -51,6 +55,8 @@ func (d Domain) Dim() int {
 		return len(d.A[0])
 	case KindSlice:
 		return 2
+	case KindWhole:
+		return d.n
 	}
 	return len(d.Lo)
 }

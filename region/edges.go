@@ -102,12 +102,26 @@ func (c *cell) splitEdges(val []float64, sg []int8, id int64, pos, neg *cell, ws
 			t := val[u] / (val[u] - val[w])
 			xu, xw := c.vert(int(u)), c.vert(int(w))
 			kp, kn := int32(pos.nv), int32(neg.nv)
+			tu, tw := c.tight(int(u)), c.tight(int(w))
+			apex := false
+			if ws.apex {
+				if cap(ws.common) < c.words {
+					ws.common = make([]uint64, c.words)
+				}
+				cm := ws.common[:c.words]
+				for k := range cm {
+					cm[k] = tu[k] & tw[k]
+				}
+				apex = ws.atApex(cm)
+			}
 			for k := 0; k < d; k++ {
 				v := xu[k] + t*(xw[k]-xu[k])
+				if apex {
+					v = 0
+				}
 				pos.x = append(pos.x, v)
 				neg.x = append(neg.x, v)
 			}
-			tu, tw := c.tight(int(u)), c.tight(int(w))
 			for k := 0; k < words; k++ {
 				var b uint64
 				if k < c.words {

@@ -41,6 +41,11 @@ type Options struct {
 	// tight-set edge test instead of their edge graphs (edges.go); tests
 	// and BenchmarkSplitPath compare the two.
 	noEdgeGraph bool
+	// apex says that every hyperplane passes through the origin and that
+	// domain constraint apexFacet (an id, see initialCell) does too: set
+	// for the perspective of Whole (see splitWS.apex).
+	apex      bool
+	apexFacet int64
 }
 
 // VertexMode says whether regions carry their vertices.

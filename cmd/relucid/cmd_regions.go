@@ -23,8 +23,8 @@ import (
 func cmdRegions() command {
 	return command{
 		name:    "regions",
-		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1]) [--exact] [--json] [--stream] [--max-regions N] [--svg out.svg] [--png out.png]",
-		summary: "exact activation regions, pieces and affine maps over a box",
+		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1] | --whole) [--exact] [--json] [--stream] [--max-regions N] [--svg out.svg] [--png out.png]",
+		summary: "exact activation regions, pieces and affine maps over a box or all of R^n",
 		help: `Enumerates every full-dimensional activation region of an R^n → R^m net over
 a domain and prints three counts per output: activation regions; pieces
 (maximal connected sets on which the output is affine: adjacent regions with
@@ -35,7 +35,11 @@ rationals such as 1/3), an H-polytope (--polytope FILE holding
 {"A": [[...]], "b": [...]} meaning A x ≤ b; it must be bounded and
 full-dimensional), or a 2-D slice (--slice "P;U;V": the plane through point
 P along directions U and V, comma-separated coordinates; the window in slice
-coordinates is --box, default -1:1,-1:1).
+coordinates is --box, default -1:1,-1:1), or all of R^n (--whole: every
+region of the unbounded input space, exactly, with no box to guess; it is
+the complex of the net's perspective F(x, t) = t·f(x/t) over
+[−1,1]^n × [0,1], whose cones are the net's regions; regions are then
+listed without vertices, as they may be unbounded).
 
 --exact certifies every region with a rational interior point and merges
 pieces by exact equality of affine maps, and checks that the exact region
@@ -59,11 +63,13 @@ vector-valued map and "per_output" lists every output's counts.
 Example:
   relucid regions testdata/zigzag.json --box -3:3 --json
   relucid regions net.json --box -1:1,-1:1 --exact
+  relucid regions net.json --whole --json
   relucid regions net.json --slice "0,0,0;1,0,0;0,1,0" --box -2:2,-2:2 --png map.png`,
 		setup: func(fs *flag.FlagSet) func(e *env, args []string) error {
 			box := fs.String("box", "", "box A:B,C:D,... (one interval per input; for --slice the window in slice coordinates)")
 			poly := fs.String("polytope", "", "H-polytope file {\"A\": [[...]], \"b\": [...]} meaning A x ≤ b")
 			slice := fs.String("slice", "", "2-D slice \"P;U;V\": point and two directions, comma-separated")
+			whole := fs.Bool("whole", false, "all of R^n: every region of the unbounded input space")
 			exact := fs.Bool("exact", false, "certify every region and merge in rational arithmetic")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
 			stream := fs.Bool("stream", false, "write every region as a JSON line, then the summary")
@@ -82,12 +88,15 @@ Example:
 				if err != nil {
 					return err
 				}
-				dom, err := regionDomain(*box, *poly, *slice, net.InputDim())
+				dom, err := regionDomain(*box, *poly, *slice, *whole, net.InputDim())
 				if err != nil {
 					return err
 				}
 				if (*svg != "" || *png != "") && *stream {
 					return usagef("--svg/--png need the whole complex; they cannot be combined with --stream")
+				}
+				if (*svg != "" || *png != "") && dom.Kind == region.KindWhole {
+					return usagef("--svg/--png draw a bounded 2-D domain; give --box instead of --whole")
 				}
 				if (*svg != "" || *png != "") && dom.Dim() != 2 {
 					return usagef("--svg/--png need a 2-D domain (a 2-D box or a --slice), got dimension %d", dom.Dim())
@@ -167,7 +176,7 @@ Example:
 	}
 }
 
-func regionDomain(box, poly, slice string, n int) (region.Domain, error) {
+func regionDomain(box, poly, slice string, whole bool, n int) (region.Domain, error) {
 	set := 0
 	for _, s := range []string{poly, slice} {
 		if s != "" {
@@ -176,6 +185,12 @@ func regionDomain(box, poly, slice string, n int) (region.Domain, error) {
 	}
 	if set > 1 {
 		return region.Domain{}, usagef("give at most one of --polytope and --slice")
+	}
+	if whole {
+		if set > 0 || box != "" {
+			return region.Domain{}, usagef("--whole is all of R^n: it excludes --box, --polytope and --slice")
+		}
+		return region.Whole(n)
 	}
 	switch {
 	case poly != "":
@@ -229,7 +244,7 @@ func regionDomain(box, poly, slice string, n int) (region.Domain, error) {
 		}
 		return d, nil
 	}
-	return region.Domain{}, usagef("missing domain: give --box, --polytope or --slice")
+	return region.Domain{}, usagef("missing domain: give --box, --polytope, --slice or --whole")
 }
 
 func parseRat(s string) (*big.Rat, error) {

@@ -139,6 +139,9 @@ func TestRegionsErrors(t *testing.T) {
 		{"svg in 3-D", []string{"testdata/regions/net3.json", "--box", "0:1,0:1,0:1", "--svg", filepath.Join(dir, "x.svg")}, "2-D domain"},
 		{"svg and stream", []string{fig1, "--box", "0:1,0:1", "--stream", "--svg", filepath.Join(dir, "x.svg")}, "--stream"},
 		{"missing net", []string{filepath.Join(dir, "none.json"), "--box", "0:1,0:1"}, "none.json"},
+		{"whole and box", []string{fig1, "--whole", "--box", "0:1,0:1"}, "excludes"},
+		{"whole and slice", []string{fig1, "--whole", "--slice", "0,0;1,0;0,1"}, "excludes"},
+		{"whole map", []string{fig1, "--whole", "--svg", filepath.Join(dir, "x.svg")}, "--box instead of --whole"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, "", append([]string{"regions"}, tc.args...)...)
@@ -271,5 +274,58 @@ func TestRegionsExactRerun(t *testing.T) {
 	}
 	if got.Regions != 4 || !got.Rerun || !got.Complete {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// TestRegionsWhole checks --whole against a box large enough to hold every
+// vertex of these nets, certifies it with --exact, and streams it.
+func TestRegionsWhole(t *testing.T) {
+	type counts struct {
+		Regions, Pieces int
+		AffineMaps      int  `json:"affine_maps"`
+		Complete        bool `json:"complete_certified"`
+	}
+	get := func(args ...string) counts {
+		t.Helper()
+		code, out, errs := runCLI(t, "", append([]string{"regions", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var c counts
+		if err := json.Unmarshal([]byte(out), &c); err != nil {
+			t.Fatalf("bad JSON %q: %v", out, err)
+		}
+		return c
+	}
+	for _, tc := range []struct{ net, big string }{
+		{fig1, "-1000:1000,-1000:1000"},
+		{"testdata/regions/net3.json", "-1000:1000,-1000:1000,-1000:1000"},
+	} {
+		whole := get(tc.net, "--whole")
+		box := get(tc.net, "--box", tc.big)
+		if whole.Regions != box.Regions || whole.Pieces != box.Pieces || whole.AffineMaps != box.AffineMaps {
+			t.Errorf("%s: --whole %+v, box %s %+v", tc.net, whole, tc.big, box)
+		}
+		if ex := get(tc.net, "--whole", "--exact"); !ex.Complete || ex.Regions != whole.Regions {
+			t.Errorf("%s: --whole --exact %+v", tc.net, ex)
+		}
+		code, out, errs := runCLI(t, "", "regions", tc.net, "--whole", "--stream")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != whole.Regions+1 {
+			t.Fatalf("%d stream lines for %d regions", len(lines), whole.Regions)
+		}
+		var first struct {
+			Interior []float64  `json:"interior"`
+			Vertices [][]float64 `json:"vertices"`
+		}
+		if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+			t.Fatal(err)
+		}
+		if len(first.Vertices) != 0 || len(first.Interior) == 0 {
+			t.Errorf("streamed region over R^n: %s", lines[0])
+		}
 	}
 }
