@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/relucid/relucid/relu"
 )
@@ -325,6 +326,9 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	var certified atomic.Int64
+	stopTicker := certifyTicker(e.opt.CertifyProgress, &certified, int64(len(rs)))
+	defer stopTicker()
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -334,6 +338,7 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 				if i >= len(rs) || ctx.Err() != nil {
 					return
 				}
+				certified.Add(1)
 				k, a, p, q, err := x.certifyRegionPoly(&rs[i])
 				if err != nil {
 					select {
@@ -371,6 +376,32 @@ func (x *exactCtx) certifyAll(ctx context.Context, rs []Region, e *engine, offse
 		return err
 	}
 	return x.verifyMerges(rs)
+}
+
+// certifyTicker calls report(done, total) from one goroutine every quarter
+// second until the returned stop is called, which reports once more.
+func certifyTicker(report func(done, total int64), done *atomic.Int64, total int64) (stop func()) {
+	if report == nil {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tk := time.NewTicker(250 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-quit:
+				report(done.Load(), total)
+				return
+			case <-tk.C:
+				report(done.Load(), total)
+			}
+		}
+	}()
+	return func() { close(quit); wg.Wait() }
 }
 
 // complete checks that the regions tile the domain: their exact areas (2-D)

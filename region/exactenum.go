@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // exactRegion is one region found by exactEnumerate.
@@ -212,7 +213,10 @@ func (e *engine) exactFallback(ctx context.Context, x *exactCtx, cx *Complex) er
 		}
 		x.domQ = q
 	}
+	var none atomic.Int64
+	stop := certifyTicker(e.opt.CertifyProgress, &none, 0)
 	rs, err := x.exactEnumerate(ctx, e.pw)
+	stop()
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,11 @@ type Options struct {
 	// Progress, when set, is called from one goroutine with the number of
 	// regions found so far, each time a batch of work completes.
 	Progress func(regions int64)
+	// CertifyProgress, when set, is called from one goroutine about every
+	// quarter second while the exact certificate runs (Exact, or the
+	// automatic certification), with the regions certified so far and
+	// their total; the exact re-enumeration reports total = 0.
+	CertifyProgress func(done, total int64)
 
 	// noEdgeGraph cuts cells of dimension ≥ 3 with the all-pairs
 	// tight-set edge test instead of their edge graphs (edges.go); tests

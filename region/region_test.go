@@ -757,3 +757,20 @@ func TestCancelMidRun(t *testing.T) {
 		t.Errorf("want a partial complex, got %v", cx)
 	}
 }
+
+// TestCertifyProgress checks that the exact certificate reports its
+// progress, ending with every region certified.
+func TestCertifyProgress(t *testing.T) {
+	net := randomNet(3, 2, 8, 8, 1)
+	dom, _ := Box([]float64{-1, -1}, []float64{1, 1})
+	var calls int
+	var last [2]int64
+	cx, err := Enumerate(context.Background(), net, dom, Options{Exact: true,
+		CertifyProgress: func(done, total int64) { calls++; last = [2]int64{done, total} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last[0] != int64(len(cx.Regions)) || last[1] != int64(len(cx.Regions)) {
+		t.Fatalf("%d calls, last %v, %d regions", calls, last, len(cx.Regions))
+	}
+}

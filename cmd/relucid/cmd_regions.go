@@ -108,6 +108,7 @@ Example:
 				var mu sync.Mutex
 				var rep *progress.Reporter
 				var found atomic.Int64
+				phase, total := "regions", int64(0)
 				opt.Progress = func(n int64) {
 					found.Store(n)
 					mu.Lock()
@@ -116,9 +117,30 @@ Example:
 					}
 					mu.Unlock()
 				}
+				// The exact certificate (and re-enumeration) is a second
+				// phase with its own line.
+				opt.CertifyProgress = func(done, tot int64) {
+					mu.Lock()
+					defer mu.Unlock()
+					name := "certifying"
+					if tot == 0 {
+						name = "exact re-enumeration"
+					}
+					if name != phase {
+						phase, total = name, tot
+						if rep != nil {
+							rep.Finish(nil)
+							rep = progress.Start(e.ctx, e.stderr, phase, total, nil)
+						}
+					}
+					found.Store(done)
+					if rep != nil {
+						rep.Set(done)
+					}
+				}
 				timer := time.AfterFunc(progressDelay, func() {
 					mu.Lock()
-					rep = progress.Start(e.ctx, e.stderr, "regions", 0, nil)
+					rep = progress.Start(e.ctx, e.stderr, phase, total, nil)
 					rep.Set(found.Load())
 					mu.Unlock()
 				})
