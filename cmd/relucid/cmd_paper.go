@@ -729,8 +729,21 @@ func (p *paperRun) zonotopePieces() {
 			continue
 		}
 		got := int64(cx.Counts[0].Pieces)
-		measured := fmt.Sprintf("%d (region, exact %v)", got, cx.Exact)
-		ok := got == c.want && pc.Pieces == c.want && cx.Exact &&
+		// The same count on all of R^n, with no window: the exterior
+		// pieces are unbounded and the window must not have cut any.
+		whole, err := region.Whole(z.N)
+		if err != nil {
+			p.fail("Thm 3.9(i) pieces", c.name, predicted, err)
+			continue
+		}
+		cw, err := region.Enumerate(p.ctx, net, whole, region.Options{Exact: true})
+		if err != nil {
+			p.fail("Thm 3.9(i) pieces", c.name, predicted, err)
+			continue
+		}
+		gotW := int64(cw.Counts[0].Pieces)
+		measured := fmt.Sprintf("%d (region, exact %v); on all of R^%d %d (complete %v)", got, cx.Exact, z.N, gotW, cw.CompleteCertified)
+		ok := got == c.want && gotW == c.want && cw.CompleteCertified && pc.Pieces == c.want && cx.Exact &&
 			net.Depth() == h.K()+2 && int64(net.Size()) == int64(2*z.M())+sumInts(h.Widths())
 		// the sampling oracle cross-checks the spec's named 2-D cases; random
 		// generators can make cones narrower than its resolution.
