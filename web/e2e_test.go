@@ -234,6 +234,7 @@ func TestE2E(t *testing.T) {
 		waitText(t, ctx, "net-msg", "opened plane.json")
 		do(t, ctx, "regions view", chromedp.Click(chromedp.ID("tab-regions")))
 		waitText(t, ctx, "region-counts", "4 regions · 4 pieces · 4 affine maps")
+		waitText(t, ctx, "region-whole", "on all of R²: 4 regions · 4 pieces · 4 affine maps")
 		if n := count(t, ctx, "#region-svg polygon.cell"); n != 4 {
 			t.Errorf("%d polygons, want 4", n)
 		}

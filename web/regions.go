@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/relucid/relucid/region"
 	"math/big"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ type RegionMap struct {
 	// Plane, when set, is the plane of R^n the map is drawn on; box, cell
 	// polygons and maps are then in its coordinates (s, t).
 	Plane *Plane `json:"plane,omitempty"`
+	// Whole holds the exact counts on all of R² (region.Whole) for a net
+	// with 2 inputs, with the exact map; nil otherwise.
+	Whole *region.Counts `json:"whole,omitempty"`
 }
 
 // Plane is the plane (s, t) ↦ X0 + s·U + t·V of the input space.

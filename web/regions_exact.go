@@ -46,6 +46,22 @@ func regionsEnumerate(ctx context.Context, n *relu.Net, out int, box [2][2]float
 	}
 	rm := &RegionMap{Box: box, Exact: c.Exact, Cells: make([]Cell, len(c.Regions)),
 		Regions: c.Counts[out].Regions, Pieces: c.Counts[out].Pieces, AffineMaps: c.Counts[out].AffineMaps}
+	if exact {
+		// The same counts with no box: every region of the plane. A net
+		// with too many regions there just goes without.
+		whole, err := region.Whole(2)
+		if err != nil {
+			return nil, err
+		}
+		cw, err := region.Enumerate(ctx, n, whole, region.Options{Exact: true, MaxRegions: maxCells})
+		switch {
+		case err == nil && cw.CompleteCertified:
+			counts := cw.Counts[out]
+			rm.Whole = &counts
+		case err != nil && !errors.Is(err, region.ErrMaxRegions) && ctx.Err() == nil:
+			return nil, err
+		}
+	}
 	ids := map[string]int{}
 	for i := range c.Regions {
 		r := &c.Regions[i]

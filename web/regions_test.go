@@ -165,6 +165,10 @@ func TestRegionsZonotopeAgainstHard(t *testing.T) {
 			if int64(rm.Pieces) != want.Pieces {
 				t.Errorf("%s %v: %d pieces, hard says %d (%+v)", eng.name, p, rm.Pieces, want.Pieces, want)
 			}
+			// hard's count is on all of R²: so is the exact engine's Whole.
+			if eng.name == "exact" && (rm.Whole == nil || int64(rm.Whole.Pieces) != want.Pieces) {
+				t.Errorf("%s %v: counts on R² %+v, hard says %d pieces", eng.name, p, rm.Whole, want.Pieces)
+			}
 			if !(rm.Regions >= rm.Pieces && rm.Pieces >= rm.AffineMaps) {
 				t.Errorf("%s %v: counts %d ≥ %d ≥ %d violated", eng.name, p, rm.Regions, rm.Pieces, rm.AffineMaps)
 			}

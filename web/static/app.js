@@ -241,6 +241,7 @@ async function drawRegions() {
   if (state.net.inputs < 2) {
     clear($("region-svg"));
     $("region-counts").textContent = "";
+    $("region-whole").textContent = "";
     setMsg("regions-msg", "the region map needs a net with at least 2 inputs; this one has " + state.net.inputs + " (see the 1-D slice)", true);
     return;
   }
@@ -251,10 +252,12 @@ async function drawRegions() {
     const rm = await fetchRegions(state.net.id, q);
     plotRegions($("region-svg"), rm, $("cell-info"));
     $("region-counts").textContent = regionCountText(rm);
+    $("region-whole").textContent = rm.whole ? "on all of R²: " + regionCountText(rm.whole) : "";
     setMsg("regions-msg", (rm.exact ? "exact counts" : "float64 counts") + (rm.plane ? " on the plane (s, t)" : ""));
   } catch (e) {
     clear($("region-svg"));
     $("region-counts").textContent = "";
+    $("region-whole").textContent = "";
     setMsg("regions-msg", e.message, true);
   }
 }
