@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"syscall"
 	"testing"
 
 	"github.com/relucid/relucid/region"
@@ -59,20 +60,23 @@ func c1Inputs(n, q, count int, seed uint64) []*Input {
 }
 
 // BenchmarkC1 converts random CPWL functions (workload C1). One op is one
-// function; the reported size and hidden layers are means over the 50
-// functions. Inputs beyond the exact reduction's budget are counted in
-// "too_large".
+// function; the reported size and hidden layers are means over the
+// converted functions. Inputs beyond the budget are counted in
+// "too_large"; "over_bound" is the fraction of converted functions whose
+// net has more than ⌈log₂(n+1)⌉ hidden layers, and "cpu-ms/op" the
+// process's CPU time per function (the machine is shared).
 func BenchmarkC1(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{1, 10, 100} {
 		for _, q := range []int{2, 4, 8, 16, 32} {
-			for _, m := range []Method{WangSun, LatticeNet, Auto} {
+			for _, m := range []Method{WangSun, LatticeNet, Hybrid, Auto} {
 				if n == 1 && m != WangSun {
 					continue
 				}
 				ins := c1Inputs(n, q, 50, 1)
 				b.Run(fmt.Sprintf("n=%d/q=%d/%s", n, q, m), func(b *testing.B) {
-					var size, hidden, tooLarge, done int
+					var size, hidden, tooLarge, done, over int
+					cpu0 := cpuSeconds()
 					for i := 0; i < b.N; i++ {
 						in := ins[i%len(ins)]
 						res, err := Convert(ctx, in, Options{Method: m, Budget: 100_000})
@@ -85,11 +89,16 @@ func BenchmarkC1(b *testing.B) {
 						}
 						size += res.Summary.Size
 						hidden += res.Summary.HiddenLayers
+						if res.Summary.HiddenLayers > res.Summary.DepthBound {
+							over++
+						}
 						done++
 					}
+					b.ReportMetric((cpuSeconds()-cpu0)*1000/float64(b.N), "cpu-ms/op")
 					if done > 0 {
 						b.ReportMetric(float64(size)/float64(done), "size")
 						b.ReportMetric(float64(hidden)/float64(done), "hidden")
+						b.ReportMetric(float64(over)/float64(done), "over_bound")
 					}
 					b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
 				})
@@ -129,45 +138,51 @@ func BenchmarkDepthCompression(b *testing.B) {
 			for i := range lo {
 				lo[i], hi[i] = big.NewRat(-1, 1), big.NewRat(1, 1)
 			}
-			dom, err := region.BoxRat(lo, hi)
+			box, err := region.BoxRat(lo, hi)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Run(fmt.Sprintf("n=%d/widths=%dx%d", n, w, w), func(b *testing.B) {
-				var size, hidden, pieces, tooLarge, done, lsize, lhidden, ldone int
-				for i := 0; i < b.N; i++ {
-					in := &Input{Kind: KindNet, Net: nets[i%len(nets)], Domain: &dom}
-					res, err := Convert(ctx, in, Options{Budget: 100_000})
-					if errors.Is(err, ErrTooLarge) {
-						tooLarge++
-						res, err = Convert(ctx, in, Options{Method: LatticeNet})
+			for _, where := range []string{"box", "whole"} {
+				dom := &box
+				if where == "whole" {
+					dom = nil // all of R^n, through the perspective
+				}
+				b.Run(fmt.Sprintf("n=%d/widths=%dx%d/%s", n, w, w, where), func(b *testing.B) {
+					var size, hidden, pieces, tooLarge, done, lsize, lhidden, ldone int
+					for i := 0; i < b.N; i++ {
+						in := &Input{Kind: KindNet, Net: nets[i%len(nets)], Domain: dom}
+						res, err := Convert(ctx, in, Options{Budget: 100_000, Method: Auto})
+						if errors.Is(err, ErrTooLarge) {
+							tooLarge++
+							res, err = Convert(ctx, in, Options{Method: LatticeNet})
+							if err != nil {
+								b.Fatal(err)
+							}
+							lsize += res.Summary.Size
+							lhidden += res.Summary.HiddenLayers
+							ldone++
+							continue
+						}
 						if err != nil {
 							b.Fatal(err)
 						}
-						lsize += res.Summary.Size
-						lhidden += res.Summary.HiddenLayers
-						ldone++
-						continue
+						size += res.Summary.Size
+						hidden += res.Summary.HiddenLayers
+						pieces += res.Summary.Pieces
+						done++
 					}
-					if err != nil {
-						b.Fatal(err)
+					if done > 0 {
+						b.ReportMetric(float64(size)/float64(done), "size")
+						b.ReportMetric(float64(hidden)/float64(done), "hidden")
+						b.ReportMetric(float64(pieces)/float64(done), "pieces")
 					}
-					size += res.Summary.Size
-					hidden += res.Summary.HiddenLayers
-					pieces += res.Summary.Pieces
-					done++
-				}
-				if done > 0 {
-					b.ReportMetric(float64(size)/float64(done), "size")
-					b.ReportMetric(float64(hidden)/float64(done), "hidden")
-					b.ReportMetric(float64(pieces)/float64(done), "pieces")
-				}
-				if ldone > 0 {
-					b.ReportMetric(float64(lsize)/float64(ldone), "lattice_size")
-					b.ReportMetric(float64(lhidden)/float64(ldone), "lattice_hidden")
-				}
-				b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
-			})
+					if ldone > 0 {
+						b.ReportMetric(float64(lsize)/float64(ldone), "lattice_size")
+						b.ReportMetric(float64(lhidden)/float64(ldone), "lattice_hidden")
+					}
+					b.ReportMetric(float64(tooLarge)/float64(b.N), "too_large")
+				})
+			}
 		}
 	}
 }
@@ -200,4 +215,14 @@ func BenchmarkVerifyProof3D(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cpuSeconds returns the user+system CPU time of this process: on a shared
+// machine wall-clock times overstate the work.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

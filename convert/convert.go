@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
@@ -65,10 +66,16 @@ const (
 	// at most s functions, ⌈log₂ s⌉ + ⌈log₂ m⌉ hidden layers; polynomial
 	// work, but deeper than Theorem 2.1 allows in general.
 	LatticeNet Method = "lattice"
-	// Auto builds both when the max–min net already has at most
-	// ⌈log₂(n+1)⌉ hidden layers and keeps the smaller (the max–min net
-	// also when the Wang–Sun reduction exceeds its budget); otherwise it is
-	// WangSun.
+	// Hybrid groups the min-terms of a max–min form, expands each group by
+	// inclusion–exclusion and takes the maximum over the groups
+	// (LatticeToHybrid): at most ⌈log₂(n+1)⌉ hidden layers, polynomial work
+	// when small groups suffice.
+	Hybrid Method = "hybrid"
+	// Auto builds the max–min net, the hybrid net and the Wang–Sun net
+	// (the last two within the budget) and keeps the smallest with at most
+	// ⌈log₂(n+1)⌉ hidden layers; when none qualifies it keeps the max–min
+	// net and says so in Summary.MethodNote. Inputs without a max–min form
+	// (signed sums of maxima, and n = 1) use WangSun.
 	Auto Method = "auto"
 )
 
@@ -88,11 +95,6 @@ type Options struct {
 	// input to report its depth and size in the summary.
 	Compare bool
 }
-
-// ErrNeedsDomain is returned for nets with n ≥ 2 inputs given without a
-// domain: their depth compression goes through the region complex over a
-// bounded box or polytope.
-var ErrNeedsDomain = errors.New("convert: a net with n ≥ 2 inputs is converted on a bounded domain: give a box (--box A:B,C:D,...)")
 
 // Result is a converted net with its summary.
 type Result struct {
@@ -125,7 +127,12 @@ type Summary struct {
 	// HeHidden is ⌈log₂ k_h⌉ + 1, the hidden-layer count of He, Li, Xu and
 	// Zheng (2018) for a linear finite-element function whose largest vertex
 	// star has k_h simplices.
-	HeHidden     int           `json:"he2018_hidden_layers,omitempty"`
+	HeHidden int `json:"he2018_hidden_layers,omitempty"`
+	// Groups describes the groups of min-terms of the hybrid construction.
+	Groups []HybridGroup `json:"groups,omitempty"`
+	// MethodNote explains a choice of method Auto that exceeds the depth
+	// bound.
+	MethodNote   string        `json:"method_note,omitempty"`
 	Verification *Verification `json:"verification,omitempty"`
 	// Verified is "proof" when equality of the net and the input is
 	// proven (Verification.Proven) and "points" when it was checked at
@@ -190,7 +197,7 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		if n == 1 {
 			pwl = checked.PWL1()
 		}
-		if n > 1 || opt.Method == LatticeNet || opt.Compare {
+		if n > 1 || opt.Method == LatticeNet || opt.Method == Hybrid || opt.Compare {
 			lat = checked.Lattice()
 		}
 	case KindPWL1:
@@ -213,9 +220,11 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			break
 		}
 		if in.Domain == nil {
-			return nil, ErrNeedsDomain
+			// All of R^n, through the net's perspective (whole.go).
+			lat, _, err = netToLatticeWhole(ctx, in.Net)
+		} else {
+			lat, cells, err = netToLattice(ctx, in.Net, *in.Domain)
 		}
-		lat, cells, err = netToLattice(ctx, in.Net, *in.Domain)
 		if err != nil {
 			return nil, err
 		}
@@ -226,58 +235,49 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		sum.Pieces = len(lat.Affine)
 	}
 	if lat != nil && opt.Compare {
+		// A comparison only: a max–min net too large to build is left out.
 		ln, err := NetFromLattice(lat, opt.Gadget)
-		if err != nil {
+		switch {
+		case err == nil:
+			sum.LatticeHidden, sum.LatticeSize = ln.Depth()-1, ln.Size()
+		case !isTooLarge(err):
 			return nil, err
 		}
-		sum.LatticeHidden, sum.LatticeSize = ln.Depth()-1, ln.Size()
 	}
 	if pwl != nil {
 		sum.Pieces = pwl.Pieces()
 	}
 	res := &Result{}
+	var hyb *HybridNet
 	if opt.Method == Auto {
-		opt.Method = WangSun
-		if lat != nil && pwl == nil {
-			// The max–min net is a valid answer when it is shallow enough;
-			// take it if the Wang–Sun net is larger or out of budget.
-			ln, err := NetFromLattice(lat, opt.Gadget)
-			if err != nil {
-				return nil, err
-			}
-			if ln.Depth()-1 <= sum.DepthBound {
-				ws, err := wangSunForm(in, pwl, lat, opt)
-				switch {
-				case errors.Is(err, ErrTooLarge):
-					opt.Method = LatticeNet
-				case err != nil:
-					return nil, err
-				default:
-					wn, err := NetFromMaxSum(ws, opt.Gadget)
-					if err != nil {
-						return nil, err
-					}
-					if ln.Size() < wn.Size() {
-						opt.Method = LatticeNet
-					}
-				}
-			}
+		c, err := chooseMethod(ctx, in, pwl, lat, opt, sum.DepthBound)
+		if err != nil {
+			return nil, err
 		}
-		sum.Method = opt.Method
+		if in.Kind == KindNet && c.note != "" {
+			// Depth compression that ends deeper than asked is no
+			// compression: refuse rather than write the max–min net.
+			return nil, fmt.Errorf("%w: depth compression of this net: %s; --method lattice writes that deeper net", ErrTooLarge,
+				strings.Replace(c.note, "; fell back to the", "; the smallest net found is the", 1))
+		}
+		opt.Method, sum.Method, sum.MethodNote = c.method, c.method, c.note
+		res.Net, res.Form, hyb = c.net, c.form, c.hybrid
 	}
 	switch opt.Method {
 	case WangSun:
-		ms, err = wangSunForm(in, pwl, lat, opt)
-		if err != nil {
-			return nil, err
+		if res.Net == nil {
+			res.Form, err = wangSunForm(in, pwl, lat, opt)
+			if err != nil {
+				return nil, err
+			}
+			res.Net, err = NetFromMaxSum(res.Form, opt.Gadget)
+			if err != nil {
+				return nil, err
+			}
 		}
+		ms = res.Form
 		if ms.MaxArity() > n+1 {
 			return nil, fmt.Errorf("convert: internal error: Wang–Sun term of arity %d > n+1", ms.MaxArity())
-		}
-		res.Form = ms
-		res.Net, err = NetFromMaxSum(ms, opt.Gadget)
-		if err != nil {
-			return nil, err
 		}
 		sum.Terms = len(ms.Terms)
 		sum.MaxArity = ms.MaxArity()
@@ -288,15 +288,30 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		if lat == nil {
 			return nil, fmt.Errorf("the lattice method needs a lattice or triangulation input, not %s", in.Kind)
 		}
-		res.Net, err = NetFromLattice(lat, opt.Gadget)
-		if err != nil {
-			return nil, err
+		if res.Net == nil {
+			res.Net, err = NetFromLattice(lat, opt.Gadget)
+			if err != nil {
+				return nil, err
+			}
 		}
 		sum.Terms = len(absorb(lat.Sets))
 		sum.AffineFns = len(lat.Affine)
 		for _, s := range lat.Sets {
 			sum.MaxArity = max(sum.MaxArity, len(s))
 		}
+	case Hybrid:
+		if lat == nil {
+			return nil, fmt.Errorf("the hybrid method needs a lattice, triangulation or net input, not %s", in.Kind)
+		}
+		if hyb == nil {
+			hyb, err = LatticeToHybrid(ctx, lat, sum.DepthBound, opt.Gadget, opt.Budget)
+			if err != nil {
+				return nil, err
+			}
+		}
+		res.Net = hyb.Net
+		sum.Terms, sum.MaxArity, sum.Groups = hyb.Terms, hyb.MaxArity, hyb.Groups
+		sum.AffineFns = len(lat.Affine)
 	default:
 		return nil, fmt.Errorf("unknown method %q", opt.Method)
 	}
@@ -332,6 +347,99 @@ func wangSunForm(in *Input, pwl *PWL1, lat *Lattice, opt Options) (*MaxSum, erro
 	default:
 		return LatticeToMaxSum(lat, opt.Budget)
 	}
+}
+
+// chosen is the construction picked by Method Auto, with what it built.
+type chosen struct {
+	method Method
+	net    *relu.Net
+	form   *MaxSum
+	hybrid *HybridNet
+	note   string
+}
+
+// chooseMethod implements Method Auto: among the max–min net, the hybrid
+// net and the Wang–Sun net (each of the last two within its own budget of
+// opt.Budget steps), the smallest with at most bound hidden layers; the
+// max–min net with a note when none has. Without a max–min form (or for
+// n = 1, where the breakpoint form is optimal) it is WangSun, built by the
+// caller.
+func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt Options, bound int) (*chosen, error) {
+	if lat == nil || pwl != nil {
+		return &chosen{method: WangSun}, nil
+	}
+	var over []string
+	var plain, best *chosen
+	consider := func(c *chosen) {
+		if c.net.Depth()-1 <= bound && (best == nil || c.net.Size() < best.net.Size()) {
+			best = c
+		}
+	}
+	ln, err := NetFromLattice(lat, opt.Gadget)
+	switch {
+	case isTooLarge(err):
+		over = append(over, "max–min")
+	case err != nil:
+		return nil, err
+	default:
+		plain = &chosen{method: LatticeNet, net: ln}
+		consider(plain)
+	}
+	hy, err := LatticeToHybrid(ctx, lat, bound, opt.Gadget, opt.Budget)
+	switch {
+	case isTooLarge(err):
+		over = append(over, "hybrid")
+	case err != nil:
+		return nil, err
+	default:
+		consider(&chosen{method: Hybrid, net: hy.Net, hybrid: hy})
+	}
+	ws, err := wangSunForm(in, pwl, lat, opt)
+	var wn *relu.Net
+	if err == nil {
+		wn, err = NetFromMaxSum(ws, opt.Gadget)
+	}
+	switch {
+	case isTooLarge(err):
+		over = append(over, "wangsun")
+	case err != nil:
+		return nil, err
+	default:
+		consider(&chosen{method: WangSun, net: wn, form: ws})
+	}
+	if best != nil {
+		return best, nil
+	}
+	budget := opt.Budget
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	if plain == nil {
+		return nil, fmt.Errorf("%w: every construction (%s) exceeded the budget of %d steps or relu.MaxParams = %d parameters; the function has %d pieces and %d min-terms",
+			ErrTooLarge, strings.Join(over, ", "), budget, relu.MaxParams, len(lat.Affine), len(lat.Sets))
+	}
+	plain.note = fmt.Sprintf("no net with at most %d hidden layers: the %s construction exceeded the budget of %d steps; fell back to the max–min net with %d hidden layers",
+		bound, strings.Join(over, " and "), budget, ln.Depth()-1)
+	return plain, nil
+}
+
+// maxProofParams is the largest net (weights and biases, dense) that the
+// exact provers take on; larger nets are checked at exact points.
+const maxProofParams = 1_000_000
+
+// netParams is the number of weights and biases of n.
+func netParams(n *relu.Net) int {
+	p := 0
+	for _, l := range n.Layers {
+		p += l.Out*l.In + l.Out
+	}
+	return p
+}
+
+// isTooLarge reports whether err says that a construction exceeded its
+// work budget or the parameter limit of relu.
+func isTooLarge(err error) bool {
+	return errors.Is(err, ErrTooLarge) || errors.Is(err, relu.ErrTooLarge)
 }
 
 // NetFromMaxSum returns a net computing Σ s_j max_{S_j} ℓ_i: one max tree per
@@ -408,39 +516,55 @@ func NetFromLattice(l *Lattice, g relu.Gadget) (*relu.Net, error) {
 type Verification struct {
 	// Equal is true when no difference was found.
 	Equal bool `json:"equal"`
-	// Proven is true when equality is proven everywhere on the domain,
-	// not only at the checked points.
+	// Proven is true when equality of the net and the input is proven
+	// everywhere on the domain, not only at the checked points.
 	Proven bool `json:"proven"`
+	// FormProven is true when, in a point-check fallback, the Wang–Sun
+	// form (not the net) is proven equal to the input on every cell.
+	FormProven bool `json:"form_proven,omitempty"`
 	// Method says how: "exact-1d" compares exact PWL forms of the input and
-	// of the net (computed from the net's weights by the 1-D engine);
-	// "cells" checks every simplex (or region of a net) exactly at its
-	// corners and interior points, and proves it where every Wang–Sun term
+	// of the net (computed from the net's weights by the 1-D engine).
+	// "cells" treats every simplex (or region of a net input on its
+	// domain) separately and "arrangement" (n = 2) all of the plane. For
+	// n = 2 both are proofs of the net itself when Proven is set
+	// (verify2d.go): the net's exact activation complex is built inside the
+	// cell, or over all of R² as cones in homogeneous coordinates, and its
+	// map on every cell must be the input's piece (for a max form, on every
+	// cell of the form's kink arrangement inside; for a net input, net −
+	// input must be 0). Above the proof's work limit they are point-check
+	// fallbacks in which only the Wang–Sun form may be proven (FormProven):
+	// "cells" checks the net on every cell exactly at its corners and
+	// interior points, and proves the Wang–Sun form on it where every term
 	// is affine on it or, in the plane, over the kink-line arrangement;
-	// "arrangement" (n = 2) proves the Wang–Sun form equal to the input on
-	// every cell of the arrangement of both functions' kink lines inside a
-	// box meeting every cell, and checks the net at sample points;
-	// "sampled" evaluates both exactly at random rational points.
+	// "arrangement" proves the Wang–Sun form equal to the input on every
+	// cell of the arrangement of both functions' kink lines inside a box
+	// meeting every cell, and checks the net at sample points. "sampled"
+	// evaluates both exactly at random rational points.
 	//
 	// For n ≥ 3, "region-complex" is a proof through the exact region
 	// engine (verifynd.go): for a triangulation, every region of the net
 	// over every simplex has exactly the simplex's interpolant as its map;
 	// for the other forms, every region of the difference net
-	// (net − reference net of the input) has the zero map. Completeness is
-	// certified by exact volumes in both cases.
+	// (net − reference net of the input) has the zero map, over a given
+	// domain or, on all of R^n, over its perspective on [−1,1]^n × [0,1].
+	// Completeness is certified by exact volumes in both cases.
 	Method string `json:"method"`
-	// ProofDomain says where a "region-complex" proof holds.
+	// ProofDomain says where a proof of the net holds.
 	ProofDomain string `json:"proof_domain,omitempty"`
-	// Regions is the number of exact regions the n-D prover enumerated.
-	Regions      int    `json:"regions,omitempty"`
-	Points       int    `json:"points"`
+	// Regions is the number of exact regions the prover enumerated (for
+	// n = 2, the cells of the net's complex).
+	Regions int `json:"regions,omitempty"`
+	Points  int `json:"points"`
+	// CellsProven counts the input's cells (simplices, regions) proven:
+	// for the net in a proof, for the Wang–Sun form in a fallback.
 	CellsProven  int    `json:"cells_proven,omitempty"`
 	CellsSampled int    `json:"cells_sampled,omitempty"`
 	Detail       string `json:"detail,omitempty"`
-	// Fallback says why an n ≥ 3 proof was not attempted or abandoned, when
-	// the verification fell back to point checks.
+	// Fallback says why a proof (n ≥ 2) was not attempted or abandoned,
+	// when the verification fell back to point checks.
 	Fallback string `json:"fallback,omitempty"`
 	// witness is a rational point where the net and the input differ,
-	// when an n-D proof was refuted there.
+	// when a proof (n ≥ 2) was refuted there.
 	witness []*big.Rat
 }
 
@@ -464,7 +588,26 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 		return v, nil
 	}
 	fallback := ""
-	if in.Dim() >= 3 && (in.Kind != KindTriangulation || cells != nil) && (in.Kind != KindNet || in.Domain != nil) {
+	if p := netParams(net); p > maxProofParams {
+		// The exact provers work per cell over dense layers; a net this
+		// large would keep them busy for minutes. Point checks only.
+		fallback = fmt.Sprintf("the net has %d parameters, above the proof limit %d", p, maxProofParams)
+	} else if in.Dim() == 2 {
+		// The final net, exactly, in the plane (verify2d.go).
+		pv, why, err := prove2D(ctx, in, cells, net)
+		if err != nil || pv != nil {
+			return pv, err
+		}
+		fallback = why
+	}
+	if fallback == "" && in.Kind == KindNet && in.Domain == nil && in.Dim() >= 2 {
+		pv, why, err := proveWhole(ctx, net, in.Net)
+		if err != nil || pv != nil {
+			return pv, err
+		}
+		fallback = why
+	}
+	if in.Dim() >= 3 && netParams(net) <= maxProofParams && (in.Kind != KindTriangulation || cells != nil) && (in.Kind != KindNet || in.Domain != nil) {
 		pv, why, err := proveND(ctx, in, cells, ms, net)
 		if err != nil {
 			return nil, err
@@ -496,8 +639,10 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 		}
 		return true
 	}
-	// In the plane, equality of the Wang–Sun form with the input is proven
-	// over the arrangement of their kink lines (verify2d.go).
+	// Past this point the net itself is only checked at points. In the
+	// plane, equality of the Wang–Sun form with the input is still proven
+	// over the arrangement of their kink lines (verify2d.go), and reported
+	// as FormProven.
 	var lines []line
 	planar := in.Dim() == 2 && ms != nil
 	if planar {
@@ -545,7 +690,7 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 				v.CellsSampled++
 			}
 		}
-		v.Proven = v.CellsSampled == 0
+		v.FormProven = ms != nil && v.CellsSampled == 0
 		return v, nil
 	}
 	v.Method = "sampled"
@@ -567,7 +712,7 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 			return v, nil
 		default:
 			v.Method = "arrangement"
-			v.Proven = true
+			v.FormProven = true
 			v.CellsProven = ncells
 		}
 	}

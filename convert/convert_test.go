@@ -560,13 +560,6 @@ func TestNet1D(t *testing.T) {
 	}
 }
 
-func TestNetNDNeedsDomain(t *testing.T) {
-	net := relu.MustFromFloats([][][]float64{{{1, 1}}, {{1}}}, nil)
-	if _, err := Convert(context.Background(), &Input{Kind: KindNet, Net: net}, Options{}); !errors.Is(err, ErrNeedsDomain) {
-		t.Fatalf("want ErrNeedsDomain, got %v", err)
-	}
-}
-
 // TestNetND checks depth compression of small random nets with n = 2, 3 on
 // a box against the nets' own exact evaluation at random points of the box.
 func TestNetND(t *testing.T) {

@@ -13,9 +13,11 @@
 //   - A 1-D PWL function (breakpoints, values, end slopes).
 //   - A ReLU net (depth compression). With one input, through its exact
 //     breakpoints (PWL1FromNet, package pwl's exact engine), on all of R.
-//     With n ≥ 2 inputs, on a box or polytope, through the certified region complex of package region:
-//     the exact vertices of every region are recovered from the facets'
-//     exact hyperplanes, and Ovchinnikov's theorem gives a max–min form.
+//     With n ≥ 2 inputs, on all of R^n through the certified region
+//     complex of the net's perspective (whole.go), or on a given box or
+//     polytope through the complex there: the exact vertices of every
+//     region are recovered from the facets' exact hyperplanes, and
+//     Ovchinnikov's theorem gives a max–min form.
 //
 // # The construction
 //
@@ -55,11 +57,40 @@
 // convex and −max(−g_{i−1}, −g_i) at a concave breakpoint: p−1 terms of two
 // arguments.
 //
-// Options.Method Auto also builds the plain max–min net (each min a
-// negated max tree, then a max tree over the min-terms: ⌈log₂ s⌉ + ⌈log₂ m⌉
-// hidden layers, polynomial work) and keeps it when it has at most
-// ⌈log₂(n+1)⌉ hidden layers and is smaller, or when the Wang–Sun reduction
-// exceeds its budget.
+// # The hybrid construction
+//
+// Full inclusion–exclusion has up to 2^q − 1 terms for q min-terms; the
+// plain max–min net (each min a negated max tree, then a max tree over the
+// min-terms) is polynomial but has ⌈log₂ s⌉ + ⌈log₂ q⌉ hidden layers. Method
+// Hybrid (LatticeToHybrid) interpolates. The min-terms are split into
+// groups G; inside a group only,
+//
+//	max_{i∈G} min_{S_i} ℓ = Σ_{∅≠I⊆G} (−1)^{|I|+1} min_{∪_{i∈I} S_i} ℓ,
+//
+// a signed sum whose coefficients are folded into the next layer. A min
+// over a union U is a min tree of ⌈log₂|U|⌉ hidden layers (any |U|: the
+// net, unlike the Wang–Sun form, needs no arity ≤ n+1) or, when its
+// gradients span an affine hull of dimension d with ⌈log₂(d+1)⌉ smaller,
+// the valuation identity above applied to −ℓ. A group of depth D_G is then
+// one argument of a max-gadget tree; with the arguments entering at
+// different depths, a tree finishing after L hidden layers exists exactly
+// when Σ_G 2^{D_G} ≤ 2^L (Kraft's inequality), and pairing the two
+// shallowest values repeatedly reaches that optimum (Golumbic 1976). Inside
+// a group nothing is padded: the sum of the trees that finish early is
+// added to every value of the deepest tree at that level, since
+// max(u+s, v+s) = max(u, v) + s; a group costs the sum of its trees'
+// MaxTreeSize. The grouping is chosen greedily (merge the two groups that
+// lower Σ 2^{D_G} most per unit of estimated size, until it is at most 2^L
+// with L = ⌈log₂(n+1)⌉); one group per min-term, the greedy grouping and,
+// when neither fits, one group for all are expanded within the budget and
+// the smallest net is kept. The dense layers' parameter count is charged to
+// the budget too. Polynomial work needs small groups: each group of k
+// min-terms has up to 2^k − 1 unions.
+//
+// Options.Method Auto builds the plain max–min net, the hybrid net and the
+// Wang–Sun net (the last two each within the budget) and keeps the
+// smallest with at most ⌈log₂(n+1)⌉ hidden layers; when none qualifies it
+// keeps the max–min net and says why in Summary.MethodNote.
 //
 // # The net and its size
 //
@@ -73,34 +104,32 @@
 //
 // # Verification
 //
-// Convert with Options.Verify compares the net with the input exactly. For
-// n = 1 it recomputes the exact PWL form of the produced net from its
-// weights and compares breakpoints, values and end slopes: a proof. For
-// n = 2 it proves the Wang–Sun form equal to the input on every cell of the
-// arrangement of both functions' kink lines (on each simplex, or on a box
-// that meets every cell, which suffices because both are affine on every
-// cell), and checks the net itself at exact sample points.
+// Convert with Options.Verify compares the produced net itself with the
+// input, exactly. For n = 1 it recomputes the exact PWL form of the net
+// from its weights and compares breakpoints, values and end slopes: a
+// proof.
 //
-// For n ≥ 3 it proves the net itself equal to the input with the exact
-// region engine (region.Enumerate with Options.Exact), when affordable. A
-// net g equals an affine h on a polytope P exactly when every region of
-// g's complex over P carries the map h, and the complex covers P when
-// Complex.CompleteCertified holds (exact volumes sum to P's). So for a
-// triangulation every simplex, written as an H-polytope through its
-// barycentric coordinates, is enumerated and every region's map compared
-// with the simplex's interpolant. For a net input, the difference net
-// g − f (relu.LinearCombination) over the given domain must have only zero
-// maps. For a max form f, the reference net is f built directly (max trees
-// per term, or the max–min net) and the difference is enumerated on a box
-// B meeting every cell of the arrangement A of the hyperplanes where two
-// arguments of a max (or of the lattice form) agree, for both f and the
-// Wang–Sun form: both are affine on every cell of A, so zero on an open
-// part of each cell means zero on R^n. B is found by adding the coordinate
-// hyperplanes (the refined arrangement is essential, so every cell's
-// closure is pointed and has a vertex of the arrangement) and taking the
-// bounding box of all vertices, widened by 1. Above a work limit, a
-// simplex is proven when every term is affine on it and otherwise checked
-// at its corners, barycenter and random rational interior points; forms
-// without cells are checked at random rational points. The Verification
-// record says which.
+// For n = 2 (verify2d.go) it rebuilds the net's exact activation cells from
+// its weights, layer by layer and unit by unit, in integer arithmetic with
+// float-filtered signs, and checks that the net's affine map on every cell
+// equals the input's: inside each simplex of a triangulation, inside each
+// region of a net input on its box, and on all of R² for max forms and for
+// nets without a box, where cells are cones in homogeneous coordinates
+// (x, y, w), w ≥ 0, so unbounded cells need no box.
+//
+// For n ≥ 3 it uses the exact region engine (region.Enumerate with
+// Options.Exact): a net g equals an affine h on a polytope P exactly when
+// every region of g's complex over P carries the map h, and the complex
+// covers P when Complex.CompleteCertified holds (exact volumes sum to P's).
+// A triangulation is proven simplex by simplex (each an H-polytope through
+// its barycentric coordinates, every region's map compared with the
+// simplex's interpolant); a net on a box by the difference net g − f
+// (relu.LinearCombination) having only zero maps there. Equality on all of
+// R^n — nets without a box, and max forms with n ≤ 4 — is proven on the
+// perspective of the difference (whole.go): t·(g − f)(x/t) vanishes on
+// [−1, 1]^n × [0, 1] exactly when g = f everywhere.
+//
+// Above a work limit the verification falls back to exact checks at corners,
+// barycentres and random rational points; the Verification record says
+// which, and why.
 package convert

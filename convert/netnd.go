@@ -20,6 +20,12 @@ import (
 // vertex so identified is then recomputed and checked exactly.
 const tightTol = 1e-7
 
+// MaxNetRegions bounds the activation regions of a net that depth
+// compression accepts: the max–min form has one min-term per region, each
+// decided against every affine piece at the region's vertices, so the work
+// grows with the square of the count (4,000 regions: about a minute).
+const MaxNetRegions = 4000
+
 // cellPoly is one region of a net's complex with exact data.
 type cellPoly struct {
 	piece    Affine
@@ -33,7 +39,18 @@ func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly
 	if dom.Kind == region.KindSlice {
 		return nil, errors.New("convert: a slice is not a domain of the net's input space; use a box or polytope")
 	}
-	cx, err := region.Enumerate(ctx, net, dom, region.Options{Exact: true, Vertices: region.VerticesAlways, Workers: 1})
+	var cx *region.Complex
+	// A float count first: it refuses a net that is too large in a
+	// fraction of the time the exact enumeration would take to get there.
+	_, err := region.Enumerate(ctx, net, dom, region.Options{NoAutoExact: true, Vertices: region.VerticesNever, MaxRegions: MaxNetRegions})
+	if err == nil {
+		var cx0 *region.Complex
+		cx0, err = region.Enumerate(ctx, net, dom, region.Options{Exact: true, Vertices: region.VerticesAlways, Workers: 1, MaxRegions: MaxNetRegions})
+		cx = cx0
+	}
+	if errors.Is(err, region.ErrMaxRegions) {
+		return nil, fmt.Errorf("%w: the net has more than %d activation regions on the domain, and its max–min form needs one min-term per region (Ovchinnikov); convert a smaller net or a smaller --box", ErrTooLarge, MaxNetRegions)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("region engine: %w", err)
 	}

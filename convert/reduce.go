@@ -12,9 +12,10 @@ import (
 	"github.com/relucid/relucid/internal/sorted"
 )
 
-// ErrTooLarge reports that the exact Wang–Sun reduction would exceed its
-// work budget (see Options.Budget).
-var ErrTooLarge = errors.New("convert: input too large for the exact Wang–Sun reduction")
+// ErrTooLarge reports that an exact construction (the Wang–Sun reduction
+// or the hybrid expansion) would exceed its work budget (see
+// Options.Budget). The returned errors wrap it with the input's sizes.
+var ErrTooLarge = errors.New("convert: input too large for the work budget")
 
 // DefaultBudget bounds the elementary steps (candidate simplices tested,
 // lattice expansion steps) of one conversion. It keeps a pathological input
@@ -458,6 +459,15 @@ func LatticeToMaxSum(l *Lattice, budgetSteps int) (*MaxSum, error) {
 	if budgetSteps <= 0 {
 		budgetSteps = DefaultBudget
 	}
+	ms, err := latticeToMaxSum(l, budgetSteps)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("%w: the Wang–Sun expansion of a max–min form with %d min-terms over %d affine functions (n = %d) exceeds the budget of %d steps",
+			ErrTooLarge, len(absorb(l.Sets)), len(l.Affine), l.N, budgetSteps)
+	}
+	return ms, err
+}
+
+func latticeToMaxSum(l *Lattice, budgetSteps int) (*MaxSum, error) {
 	b := &budget{left: budgetSteps}
 	sets := absorb(l.Sets)
 	sb := newSumBuilder(l.N)
@@ -624,13 +634,16 @@ func ReduceMaxSum(m *MaxSum, budgetSteps int) (*MaxSum, error) {
 	sb := newSumBuilder(m.N)
 	for j, t := range m.Terms {
 		if err := b.spend(len(t.Args) * m.N); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: a signed sum of %d maxima (n = %d) exceeds the budget of %d steps", err, len(m.Terms), m.N, budgetSteps)
 		}
 		fs := make([]Affine, len(t.Args))
 		for i, a := range t.Args {
 			fs[i] = m.Affine[a]
 		}
 		if err := sb.addMax(fs, t.Sign, b); err != nil {
+			if errors.Is(err, ErrTooLarge) {
+				return nil, fmt.Errorf("%w: reducing term %d (a max of %d affine functions, n = %d) exceeds the budget of %d steps", err, j, len(fs), m.N, budgetSteps)
+			}
 			return nil, fmt.Errorf("term %d: %w", j, err)
 		}
 	}

@@ -152,6 +152,28 @@ func (n *Net) Clone() *Net {
 // rational.
 const MaxParams = 50_000_000
 
+// ErrTooLarge is wrapped by the errors of nets, and of constructions whose
+// result would have, more than MaxParams parameters.
+var ErrTooLarge = errors.New("net too large")
+
+// checkParams returns an error wrapping ErrTooLarge when layers of the given
+// (out, in) shapes would hold more than MaxParams weights and biases: the
+// constructions check before allocating, so an absurd request fails
+// cleanly instead of exhausting memory.
+func checkParams(op string, shapes ...[2]int) error {
+	total := 0
+	for _, s := range shapes {
+		total += s[0]*s[1] + s[0]
+		if total > MaxParams {
+			break
+		}
+	}
+	if total > MaxParams {
+		return fmt.Errorf("%w: %s would build layers with more than %d parameters (dense weights); the limit is %d", ErrTooLarge, op, total, MaxParams)
+	}
+	return nil
+}
+
 // ErrNoLayers is returned for a net without layers.
 var ErrNoLayers = errors.New("net has no layers")
 
@@ -174,7 +196,7 @@ func (n *Net) Validate() error {
 		}
 		params += l.In*l.Out + l.Out
 		if params > MaxParams {
-			return fmt.Errorf("net has more than %d parameters", MaxParams)
+			return fmt.Errorf("%w: more than %d parameters", ErrTooLarge, MaxParams)
 		}
 		for i, v := range l.W {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -50,6 +50,9 @@ func Compose(outer, inner *Net) (*Net, error) {
 		return nil, fmt.Errorf("%w: inner net has %d outputs, outer net takes %d inputs", ErrDimension, inner.OutputDim(), outer.InputDim())
 	}
 	k1 := len(inner.Layers) - 1
+	if err := checkParams("Compose", [2]int{outer.Layers[0].Out, inner.Layers[k1].In}); err != nil {
+		return nil, err
+	}
 	res := &Net{Layers: make([]Layer, 0, k1+len(outer.Layers))}
 	for k := 0; k < k1; k++ {
 		res.Layers = append(res.Layers, inner.Layers[k].Clone())
@@ -186,8 +189,8 @@ func Parallel(nets ...*Net) (*Net, error) {
 		}
 		padded[i] = p
 	}
-	res := &Net{Layers: make([]Layer, depth)}
-	for k := 0; k < depth; k++ {
+	shapes := make([][2]int, depth)
+	for k := range shapes {
 		in, out := 0, 0
 		for _, n := range padded {
 			in += n.Layers[k].In
@@ -196,6 +199,14 @@ func Parallel(nets ...*Net) (*Net, error) {
 		if k == 0 {
 			in = nets[0].InputDim()
 		}
+		shapes[k] = [2]int{out, in}
+	}
+	if err := checkParams("Parallel", shapes...); err != nil {
+		return nil, err
+	}
+	res := &Net{Layers: make([]Layer, depth)}
+	for k := 0; k < depth; k++ {
+		out, in := shapes[k][0], shapes[k][1]
 		l := NewLayer(out, in)
 		r0, c0 := 0, 0
 		for _, n := range padded {

@@ -107,6 +107,25 @@ func TestConvertCLI(t *testing.T) {
 			t.Errorf("at %v: converted %v, net %v", x, a, b)
 		}
 	}
+	// The same net on all of R² (no --box): proven through the perspective,
+	// and equal far outside any box.
+	outW := filepath.Join(dir, "n2.whole.json")
+	code, stdout, stderr = runCmd(t, "", "convert", net2, "-o", outW, "--json")
+	if code != 0 {
+		t.Fatalf("2-D net on R²: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `"proven": true`) || !strings.Contains(stdout, `"proof_domain": "R^n`) {
+		t.Errorf("2-D net on R² not proven: %s", stdout)
+	}
+	convW, err := relu.ReadFile(outW)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range [][]*big.Rat{{big.NewRat(-2000, 1), big.NewRat(3, 1)}, {big.NewRat(1e6, 3), big.NewRat(-1e6, 7)}, {big.NewRat(1, 3), big.NewRat(1, 7)}} {
+		if a, b := convW.EvalRat(x)[0], orig.EvalRat(x)[0]; a.Cmp(b) != 0 {
+			t.Errorf("on R² at %v: converted %v, net %v", x, a, b)
+		}
+	}
 	// Text summary and the lattice method.
 	out := filepath.Join(dir, "lat.json")
 	code, stdout, stderr = runCmd(t, "", "convert", "../../testdata/convert/hat2d.json", "-o", out, "--method", "lattice", "--gadget", "3")
@@ -140,7 +159,6 @@ func TestConvertCLIErrors(t *testing.T) {
 			"vertices": [[0,0],[4,0],[0,4],[1,1]], "simplices": [[0,1,2],[1,2,3]], "values": [0,0,0,1]}`), "-o", "x.json"}, 1, []string{"ov.json", "simplicial complex"}},
 		{"dimension mismatch", []string{"convert", w("dm.json", `{"kind": "maxsum", "n": 2,
 			"affine": [{"w": [1], "b": 0}], "terms": [{"sign": 1, "args": [0]}]}`), "-o", "x.json"}, 1, []string{"dm.json", "coefficients"}},
-		{"2-D net without box", []string{"convert", net2, "-o", "x.json"}, 1, []string{"net2.json", "--box"}},
 		{"box of wrong dimension", []string{"convert", net2, "-o", "x.json", "--box", "0:1"}, 2, []string{"2 inputs"}},
 		{"inverted box", []string{"convert", net2, "-o", "x.json", "--box", "1:0,0:1"}, 2, []string{"inverted"}},
 		{"box for a description", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--box", "0:1,0:1"}, 2, []string{"nets only"}},

@@ -318,7 +318,7 @@ func TestRegionsWhole(t *testing.T) {
 			t.Fatalf("%d stream lines for %d regions", len(lines), whole.Regions)
 		}
 		var first struct {
-			Interior []float64  `json:"interior"`
+			Interior []float64   `json:"interior"`
 			Vertices [][]float64 `json:"vertices"`
 		}
 		if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {

@@ -1,0 +1,144 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// TestNetWhole converts nets with n = 2, 3 inputs on all of R^n (no
+// domain): the result is proven equal on R^n through the perspective, and
+// checked independently by exact evaluation at random points as far out as
+// 10⁶, where no box-based conversion of these nets would be valid.
+func TestNetWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 5))
+	ctx := context.Background()
+	mk := func(ws [][][]float64, bs [][]float64) *relu.Net { return relu.MustFromFloats(ws, bs) }
+	random := func(widths ...int) *relu.Net {
+		net := &relu.Net{}
+		for k := 1; k < len(widths); k++ {
+			l := relu.NewLayer(widths[k], widths[k-1])
+			for i := 0; i < l.Out; i++ {
+				for j := 0; j < l.In; j++ {
+					l.SetRat(i, j, randRat(rng, 2))
+				}
+				l.SetBiasRat(i, randRat(rng, 1))
+			}
+			net.Layers = append(net.Layers, l)
+		}
+		return net
+	}
+	cases := []struct {
+		name   string
+		net    *relu.Net
+		pieces int // 0: not checked
+	}{
+		// Kinks crossing at (1000, 1000), far outside any unit box.
+		{"far vertex", mk([][][]float64{{{1, 0}, {0, 1}}, {{1, -1}}}, [][]float64{{-1000, -1000}, {0}}), 4},
+		// Depends on x0 + x1 only: the regions contain lines.
+		{"lineality", mk([][][]float64{{{1, 1}, {-1, -1}, {2, 2}}, {{1, 1, -1}}}, [][]float64{{0, 1, -3}, {0}}), 0},
+		// A second-layer kink that exists only far away.
+		{"deep far kink", mk([][][]float64{{{1, 0}, {0, 1}}, {{1, 1}}, {{1}}}, [][]float64{{0, 0}, {-500}, {0}}), 0},
+		{"dead unit", mk([][][]float64{{{0, 0}, {1, -1}}, {{3, 1}}}, [][]float64{{-1, 0}, {0}}), 2},
+		{"random 2-3-2-1", random(2, 3, 2, 1), 0},
+		{"random 2-4-1", random(2, 4, 1), 0},
+		{"random 3-3-1", random(3, 3, 1), 0},
+		{"random 3-2-2-1", random(3, 2, 2, 1), 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n := tc.net.InputDim()
+			res, err := Convert(ctx, &Input{Kind: KindNet, Net: tc.net}, Options{Verify: true, Budget: 300_000})
+			if errors.Is(err, ErrTooLarge) {
+				t.Skip("over the reduction budget")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := res.Summary.Verification
+			if !v.Proven || !v.Equal || !strings.HasPrefix(v.ProofDomain, "R^n") {
+				t.Fatalf("not proven on R^n: %+v", v)
+			}
+			if res.Summary.HiddenLayers > relu.MaxTreeDepth(n+1) {
+				t.Errorf("hidden layers %d > ⌈log₂(n+1)⌉", res.Summary.HiddenLayers)
+			}
+			if tc.pieces > 0 && res.Summary.Pieces != tc.pieces {
+				t.Errorf("pieces %d, want %d", res.Summary.Pieces, tc.pieces)
+			}
+			for p := 0; p < 200; p++ {
+				x := make([]*big.Rat, n)
+				scale := []int64{1, 100, 1000, 1_000_000}[p%4]
+				for i := range x {
+					x[i] = big.NewRat((rng.Int64N(2001)-1000)*scale, 1000)
+				}
+				if a, b := res.Net.EvalRat(x)[0], tc.net.EvalRat(x)[0]; a.Cmp(b) != 0 {
+					t.Fatalf("at %s: converted %s, net %s", fmtPoint(x), a.RatString(), b.RatString())
+				}
+			}
+		})
+	}
+}
+
+// TestProveWholeRefutes moves one bias of a correct conversion by 1/64 and
+// expects the whole-space proof to fail with a witness where the nets
+// differ; a net that differs only far from the origin is caught too.
+func TestProveWholeRefutes(t *testing.T) {
+	ctx := context.Background()
+	f := relu.MustFromFloats([][][]float64{{{1, 0}, {0, 1}}, {{1, -1}}}, [][]float64{{-1000, -1000}, {0}})
+	res, err := Convert(ctx, &Input{Kind: KindNet, Net: f}, Options{Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := res.Net.Clone()
+	l := &bad.Layers[0]
+	l.SetBiasRat(0, new(big.Rat).Add(l.BR[0], big.NewRat(1, 64)))
+	// g equals f on [−1000, 1000]² and differs beyond: relu(x0 − 2000).
+	g := relu.MustFromFloats([][][]float64{{{1, 0}, {0, 1}, {1, 0}}, {{1, -1, 1}}}, [][]float64{{-1000, -1000, -2000}, {0}})
+	for _, other := range []*relu.Net{bad, g} {
+		v, _, err := proveWhole(ctx, other, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == nil || v.Equal || v.Proven {
+			t.Fatalf("difference not refuted: %+v", v)
+		}
+		if v.witness == nil {
+			t.Fatalf("no witness: %s", v.Detail)
+		}
+		if other.EvalRat(v.witness)[0].Cmp(f.EvalRat(v.witness)[0]) == 0 {
+			t.Fatalf("witness %s does not separate: %s", fmtPoint(v.witness), v.Detail)
+		}
+	}
+}
+
+// TestNetTooManyRegions: a net with more than MaxNetRegions regions is
+// refused with ErrTooLarge, quickly (a float count first).
+func TestNetTooManyRegions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	net := &relu.Net{}
+	widths := []int{2, 64, 64, 64, 1} // about 20,000 regions on R²
+	for k := 1; k < len(widths); k++ {
+		l := relu.NewLayer(widths[k], widths[k-1])
+		for i := 0; i < l.Out; i++ {
+			for j := 0; j < l.In; j++ {
+				l.Set(i, j, rng.NormFloat64())
+			}
+			l.SetBias(i, rng.NormFloat64())
+		}
+		net.Layers = append(net.Layers, l)
+	}
+	start := time.Now()
+	_, err := Convert(context.Background(), &Input{Kind: KindNet, Net: net}, Options{})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "activation regions") {
+		t.Fatalf("want ErrTooLarge naming the regions, got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refusal took %v", d)
+	}
+}
