@@ -18,6 +18,44 @@ func randRat(rng *rand.Rand, lim int64) *big.Rat {
 	return big.NewRat(rng.Int64N(2*lim+1)-lim, rng.Int64N(4)+1)
 }
 
+// randMaxSum returns a signed sum of three maxima over random subsets of six
+// random affine functions on R^n.
+func randMaxSum(rng *rand.Rand, n int) *MaxSum {
+	ms := &MaxSum{N: n, Affine: randAffine(rng, n, 6, 4)}
+	for j := 0; j < 3; j++ {
+		tm := Term{Sign: 1 - 2*rng.IntN(2)}
+		for a := 0; a < 6; a++ {
+			if rng.IntN(2) == 0 {
+				tm.Args = append(tm.Args, a)
+			}
+		}
+		if len(tm.Args) == 0 {
+			tm.Args = []int{j}
+		}
+		ms.Terms = append(ms.Terms, tm)
+	}
+	return ms
+}
+
+// randRatNet returns a net with the given layer widths (inputs first,
+// outputs last) whose weights are randRat(rng, wlim) and biases
+// randRat(rng, blim): small rationals, so ties and parallel kinks are
+// common.
+func randRatNet(rng *rand.Rand, wlim, blim int64, widths ...int) *relu.Net {
+	net := &relu.Net{}
+	for k := 1; k < len(widths); k++ {
+		l := relu.NewLayer(widths[k], widths[k-1])
+		for i := 0; i < l.Out; i++ {
+			for j := 0; j < l.In; j++ {
+				l.SetRat(i, j, randRat(rng, wlim))
+			}
+			l.SetBiasRat(i, randRat(rng, blim))
+		}
+		net.Layers = append(net.Layers, l)
+	}
+	return net
+}
+
 // randAffine returns k affine functions on R^n with small rational
 // coefficients; small ranges make ties (degenerate configurations) common.
 func randAffine(rng *rand.Rand, n, k int, lim int64) []Affine {
@@ -271,19 +309,7 @@ func TestConvertAllForms(t *testing.T) {
 		for trial := 0; trial < 4; trial++ {
 			l := randLattice(rng, n, 2+rng.IntN(3), 1+rng.IntN(3))
 			inputs = append(inputs, &Input{Kind: KindLattice, Lattice: l})
-			ms := &MaxSum{N: n, Affine: randAffine(rng, n, 6, 4)}
-			for j := 0; j < 3; j++ {
-				tm := Term{Sign: 1 - 2*rng.IntN(2)}
-				for a := 0; a < 6; a++ {
-					if rng.IntN(2) == 0 {
-						tm.Args = append(tm.Args, a)
-					}
-				}
-				if len(tm.Args) == 0 {
-					tm.Args = []int{j}
-				}
-				ms.Terms = append(ms.Terms, tm)
-			}
+			ms := randMaxSum(rng, n)
 			inputs = append(inputs, &Input{Kind: KindMaxSum, MaxSum: ms})
 		}
 		k := map[int]int{1: 6, 2: 2, 3: 1}[n]
@@ -498,18 +524,7 @@ func randDeepNet1D(rng *rand.Rand, maxWidth int) *relu.Net {
 		widths = append(widths, 1+rng.IntN(maxWidth))
 	}
 	widths = append(widths, 1)
-	net := &relu.Net{}
-	for k := 1; k < len(widths); k++ {
-		l := relu.NewLayer(widths[k], widths[k-1])
-		for i := 0; i < l.Out; i++ {
-			for j := 0; j < l.In; j++ {
-				l.SetRat(i, j, randRat(rng, 3))
-			}
-			l.SetBiasRat(i, randRat(rng, 3))
-		}
-		net.Layers = append(net.Layers, l)
-	}
-	return net
+	return randRatNet(rng, 3, 3, widths...)
 }
 
 // TestNet1D checks depth compression of random deep R → R nets against the
@@ -572,17 +587,7 @@ func TestNetND(t *testing.T) {
 		if trial%3 == 0 {
 			widths = []int{n, 3, 1}
 		}
-		net := &relu.Net{}
-		for k := 1; k < len(widths); k++ {
-			l := relu.NewLayer(widths[k], widths[k-1])
-			for i := 0; i < l.Out; i++ {
-				for j := 0; j < l.In; j++ {
-					l.SetRat(i, j, randRat(rng, 2))
-				}
-				l.SetBiasRat(i, randRat(rng, 1))
-			}
-			net.Layers = append(net.Layers, l)
-		}
+		net := randRatNet(rng, 2, 1, widths...)
 		lo := make([]*big.Rat, n)
 		hi := make([]*big.Rat, n)
 		for i := range lo {

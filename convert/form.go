@@ -208,3 +208,21 @@ func validateAffine(n int, as []Affine) error {
 	}
 	return nil
 }
+
+// distinctAffine returns the distinct functions of fs in order of first
+// appearance and, for each fs[i], its index among them (equal exactly).
+func distinctAffine(fs []Affine) (uniq []Affine, index []int) {
+	seen := map[string]int{}
+	index = make([]int, len(fs))
+	for i, a := range fs {
+		k := a.key()
+		j, ok := seen[k]
+		if !ok {
+			j = len(uniq)
+			seen[k] = j
+			uniq = append(uniq, a)
+		}
+		index[i] = j
+	}
+	return uniq, index
+}

@@ -125,18 +125,8 @@ type planner struct {
 
 func newPlanner(ctx context.Context, l *Lattice, L int, g relu.Gadget, b *budget) *planner {
 	p := &planner{ctx: ctx, n: l.N, L: L, g: g, b: b, ranks: map[string]int{}}
-	canon := make([]int, len(l.Affine))
-	index := map[string]int{}
-	for i, a := range l.Affine {
-		k := a.key()
-		j, ok := index[k]
-		if !ok {
-			j = len(p.fns)
-			index[k] = j
-			p.fns = append(p.fns, a)
-		}
-		canon[i] = j
-	}
+	var canon []int
+	p.fns, canon = distinctAffine(l.Affine)
 	type iset struct {
 		s    []int
 		orig int

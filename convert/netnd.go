@@ -209,19 +209,13 @@ func netToLattice(ctx context.Context, net *relu.Net, dom region.Domain) (*Latti
 	if err != nil {
 		return nil, nil, err
 	}
-	l := &Lattice{N: net.InputDim()}
-	index := map[string]int{}
-	pieceOf := make([]int, len(cells))
+	pieces := make([]Affine, len(cells))
 	for ci, c := range cells {
-		k := c.piece.key()
-		i, ok := index[k]
-		if !ok {
-			i = len(l.Affine)
-			index[k] = i
-			l.Affine = append(l.Affine, c.piece)
-		}
-		pieceOf[ci] = i
+		pieces[ci] = c.piece
 	}
+	l := &Lattice{N: net.InputDim()}
+	var pieceOf []int
+	l.Affine, pieceOf = distinctAffine(pieces)
 	for ci, c := range cells {
 		g := l.Affine[pieceOf[ci]]
 		var set []int

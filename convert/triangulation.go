@@ -257,18 +257,8 @@ func interpolant(vs [][]*big.Rat, value []*big.Rat, simp []int) (Affine, error) 
 // affine), f = max_s min_{j∈S_s} g_j on the domain. Equal pieces are merged.
 func (c *Checked) Lattice() *Lattice {
 	l := &Lattice{N: c.N}
-	index := map[string]int{}
-	pieceOf := make([]int, len(c.Pieces))
-	for s, p := range c.Pieces {
-		k := p.key()
-		i, ok := index[k]
-		if !ok {
-			i = len(l.Affine)
-			index[k] = i
-			l.Affine = append(l.Affine, p)
-		}
-		pieceOf[s] = i
-	}
+	var pieceOf []int
+	l.Affine, pieceOf = distinctAffine(c.Pieces)
 	// Values of every distinct piece at every vertex.
 	vals := make([][]*big.Rat, len(l.Affine))
 	for i, a := range l.Affine {

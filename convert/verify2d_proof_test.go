@@ -14,19 +14,7 @@ import (
 // randNet2 returns a net with two inputs, the given hidden widths and one
 // output, with small rational weights (many ties and parallel kinks).
 func randNet2(rng *rand.Rand, hidden ...int) *relu.Net {
-	widths := append(append([]int{2}, hidden...), 1)
-	net := &relu.Net{}
-	for k := 1; k < len(widths); k++ {
-		l := relu.NewLayer(widths[k], widths[k-1])
-		for i := 0; i < l.Out; i++ {
-			for j := 0; j < l.In; j++ {
-				l.SetRat(i, j, randRat(rng, 2))
-			}
-			l.SetBiasRat(i, randRat(rng, 1))
-		}
-		net.Layers = append(net.Layers, l)
-	}
-	return net
+	return randRatNet(rng, 2, 1, append(append([]int{2}, hidden...), 1)...)
 }
 
 // planeInputs returns n = 2 inputs of every form: signed sums of maxima,
@@ -43,19 +31,7 @@ func planeInputs(t testing.TB, rng *rand.Rand) []struct {
 	}
 	var out []named
 	for k := 0; k < 3; k++ {
-		ms := &MaxSum{N: 2, Affine: randAffine(rng, 2, 6, 4)}
-		for j := 0; j < 3; j++ {
-			tm := Term{Sign: 1 - 2*rng.IntN(2)}
-			for a := 0; a < 6; a++ {
-				if rng.IntN(2) == 0 {
-					tm.Args = append(tm.Args, a)
-				}
-			}
-			if len(tm.Args) == 0 {
-				tm.Args = []int{j}
-			}
-			ms.Terms = append(ms.Terms, tm)
-		}
+		ms := randMaxSum(rng, 2)
 		out = append(out, named{fmt.Sprintf("maxsum %d", k), &Input{Kind: KindMaxSum, MaxSum: ms}})
 		out = append(out, named{fmt.Sprintf("lattice %d", k), &Input{Kind: KindLattice, Lattice: randLattice(rng, 2, 3+rng.IntN(3), 1+rng.IntN(3))}})
 	}
@@ -114,10 +90,11 @@ func planeInputs(t testing.TB, rng *rand.Rand) []struct {
 	return out
 }
 
-// planeValue evaluates the input exactly at x, independently of the
-// prover: by barycentric location for a triangulation (nil outside its
-// domain), directly for the other forms (nil outside a net's box).
-func planeValue(t testing.TB, in *Input, x []*big.Rat) *big.Rat {
+// oracleValue evaluates the input exactly at x, in any dimension and
+// independently of the provers: by barycentric location for a
+// triangulation (nil outside its domain), directly for the other forms (nil
+// outside a net's box).
+func oracleValue(t testing.TB, in *Input, x []*big.Rat) *big.Rat {
 	t.Helper()
 	switch in.Kind {
 	case KindTriangulation:
@@ -180,7 +157,7 @@ func TestPlaneProofAllForms(t *testing.T) {
 					if k%2 == 0 {
 						x = randPoint(rng, 2)
 					}
-					want := planeValue(t, tc.in, x)
+					want := oracleValue(t, tc.in, x)
 					if want == nil {
 						continue
 					}
@@ -240,7 +217,7 @@ func TestPlaneProofRejectsWrongNet(t *testing.T) {
 					}
 					for k := 0; k < 40; k++ {
 						x := randPoint(rng, 2)
-						if want := planeValue(t, in, x); want != nil && bad.EvalRat(x)[0].Cmp(want) != 0 {
+						if want := oracleValue(t, in, x); want != nil && bad.EvalRat(x)[0].Cmp(want) != 0 {
 							t.Fatalf("proof accepted a net that differs at %s", fmtPoint(x))
 						}
 					}
@@ -249,7 +226,7 @@ func TestPlaneProofRejectsWrongNet(t *testing.T) {
 				if v.Proven || v.Fallback != "" || v.witness == nil {
 					t.Fatalf("rejected outside the proof path or without a witness: %+v", v)
 				}
-				want := planeValue(t, in, v.witness)
+				want := oracleValue(t, in, v.witness)
 				if got := bad.EvalRat(v.witness)[0]; want == nil || got.Cmp(want) == 0 {
 					t.Fatalf("witness %s does not separate: net %v, input %v (%s)", fmtPoint(v.witness), got, want, v.Detail)
 				}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/relucid/relucid/region"
-	"github.com/relucid/relucid/relu"
 )
 
 // ndInputs returns n = 3 inputs of every form with their expected proof
@@ -41,18 +40,7 @@ func ndInputs(t testing.TB, rng *rand.Rand) []*Input {
 // ndNet returns a random 3-input net and a box domain.
 func ndNet(t testing.TB, rng *rand.Rand) *Input {
 	t.Helper()
-	net := &relu.Net{}
-	widths := []int{3, 3, 2, 1}
-	for k := 1; k < len(widths); k++ {
-		l := relu.NewLayer(widths[k], widths[k-1])
-		for i := 0; i < l.Out; i++ {
-			for j := 0; j < l.In; j++ {
-				l.SetRat(i, j, randRat(rng, 2))
-			}
-			l.SetBiasRat(i, randRat(rng, 1))
-		}
-		net.Layers = append(net.Layers, l)
-	}
+	net := randRatNet(rng, 2, 1, 3, 3, 2, 1)
 	dom, err := region.BoxRat([]*big.Rat{rat(-1, 1), rat(-1, 1), rat(-1, 1)}, []*big.Rat{rat(1, 1), rat(1, 1), rat(1, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +71,7 @@ func TestProofND(t *testing.T) {
 		t.Logf("%s: size %d: %+v (%v)", in.Kind, res.Net.Size(), v, time.Since(t0))
 		for p := 0; p < 20; p++ {
 			x := randPoint(rng, 3)
-			want := inputValue(t, in, x)
+			want := oracleValue(t, in, x)
 			if want == nil {
 				continue
 			}
@@ -92,32 +80,6 @@ func TestProofND(t *testing.T) {
 			}
 		}
 	}
-}
-
-// inputValue evaluates the input exactly at x (nil outside the domain of a
-// triangulation or net).
-func inputValue(t *testing.T, in *Input, x []*big.Rat) *big.Rat {
-	t.Helper()
-	switch in.Kind {
-	case KindTriangulation:
-		c, err := in.Triangulation.Validate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for s, simp := range c.Simplices {
-			if inClosedSimplex(c.Vertices, simp, x) {
-				return c.Pieces[s].Eval(x)
-			}
-		}
-		return nil
-	case KindNet:
-		for j := range x {
-			if x[j].Cmp(in.Domain.LoR[j]) < 0 || x[j].Cmp(in.Domain.HiR[j]) > 0 {
-				return nil
-			}
-		}
-	}
-	return inputEval(in)(x)
 }
 
 // TestProofNDFallback: above the size limit (the hat function of a
@@ -199,7 +161,7 @@ func TestProofNDRejectsWrongNet(t *testing.T) {
 					t.Errorf("%s: refuted without a witness: %s", in.Kind, v.Detail)
 					continue
 				}
-				want := inputValue(t, in, v.witness)
+				want := oracleValue(t, in, v.witness)
 				if got := bad.EvalRat(v.witness)[0]; want == nil || got.Cmp(want) == 0 {
 					t.Errorf("%s: witness %v does not separate: net %v input %v", in.Kind, v.witness, got, want)
 				}

@@ -20,20 +20,7 @@ func TestNetWhole(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 5))
 	ctx := context.Background()
 	mk := func(ws [][][]float64, bs [][]float64) *relu.Net { return relu.MustFromFloats(ws, bs) }
-	random := func(widths ...int) *relu.Net {
-		net := &relu.Net{}
-		for k := 1; k < len(widths); k++ {
-			l := relu.NewLayer(widths[k], widths[k-1])
-			for i := 0; i < l.Out; i++ {
-				for j := 0; j < l.In; j++ {
-					l.SetRat(i, j, randRat(rng, 2))
-				}
-				l.SetBiasRat(i, randRat(rng, 1))
-			}
-			net.Layers = append(net.Layers, l)
-		}
-		return net
-	}
+	random := func(widths ...int) *relu.Net { return randRatNet(rng, 2, 1, widths...) }
 	cases := []struct {
 		name   string
 		net    *relu.Net
