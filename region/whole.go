@@ -141,7 +141,11 @@ func (m *wholeMap) region(dst, h *Region) {
 			continue // Q's boundary or a carrying unit: not a facet of f's region
 		}
 		// Normal·(x, t) ≤ Offset at t = 1.
-		facets = append(facets, Facet{Normal: f.Normal[:n], Offset: f.Offset - f.Normal[n],
+		off := f.Offset - f.Normal[n]
+		if off == 0 {
+			off = 0 // not −0
+		}
+		facets = append(facets, Facet{Normal: f.Normal[:n], Offset: off,
 			Source: f.Source, Neighbor: f.Neighbor})
 	}
 	maps := dst.Maps[:0]
