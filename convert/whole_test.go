@@ -129,3 +129,22 @@ func TestNetTooManyRegions(t *testing.T) {
 		t.Errorf("refusal took %v", d)
 	}
 }
+
+// TestNetAutoRefusesDeeper: when no net with ⌈log₂(n+1)⌉ hidden layers fits
+// the budget, depth compression fails with ErrTooLarge rather than write the
+// deeper max–min net, which --method lattice still builds.
+func TestNetAutoRefusesDeeper(t *testing.T) {
+	net := randRatNet(rand.New(rand.NewPCG(8, 8)), 2, 1, 2, 4, 4, 1)
+	in := &Input{Kind: KindNet, Net: net}
+	_, err := Convert(context.Background(), in, Options{Method: Auto, Budget: 200})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "depth compression") {
+		t.Fatalf("want ErrTooLarge for depth compression, got %v", err)
+	}
+	res, err := Convert(context.Background(), in, Options{Method: LatticeNet, Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.HiddenLayers <= relu.MaxTreeDepth(3) || !res.Summary.Verification.Equal {
+		t.Fatalf("lattice net: %d hidden layers, verification %+v", res.Summary.HiddenLayers, res.Summary.Verification)
+	}
+}

@@ -27,7 +27,9 @@ depth and often at polynomial cost. --method auto (the default) builds the
 max–min net, the hybrid net and the Wang–Sun net (the last two within
 --budget) and keeps the smallest with at most ⌈log₂(n+1)⌉ hidden layers;
 when none has, it keeps the deeper max–min net and the summary's
-"method_note" says so.
+"method_note" says so — except for a net input, where a result deeper than
+⌈log₂(n+1)⌉ is no compression: auto then fails with the sizes found, and
+--method lattice writes that net anyway.
 
 IN is one of (numbers as in network JSON: "1/3" is exact):
   {"kind": "maxsum", "n": N, "affine": [{"w": [...], "b": B}, ...],
