@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
@@ -225,4 +226,29 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkPlanar compresses PyTorch-initialised nets 2→[w, w]→1 to two
+// hidden layers on all of R² with the planar construction, proof included
+// (one op = one conversion with --verify).
+func BenchmarkPlanar(b *testing.B) {
+	for _, w := range []int{4, 8, 12, 16} {
+		net := testnet.Torch(rand.New(rand.NewPCG(uint64(w), 9)), 2, w, w, 1)
+		b.Run(fmt.Sprintf("2-%d-%d-1", w, w), func(b *testing.B) {
+			var res *Result
+			for b.Loop() {
+				var err error
+				res, err = Convert(context.Background(), &Input{Kind: KindNet, Net: net}, Options{Method: Planar, Verify: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(res.Summary.Size), "size")
+			b.ReportMetric(float64(res.Summary.HiddenLayers), "hidden")
+			b.ReportMetric(float64(res.Summary.Terms), "terms")
+			if res.Summary.Verification.Proven {
+				b.ReportMetric(1, "proven")
+			}
+		})
+	}
 }

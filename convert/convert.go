@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
@@ -219,6 +220,9 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			}
 			break
 		}
+		if n == 2 && opt.Method == Planar && in.Domain == nil {
+			break // the planar construction reads the net's complex itself
+		}
 		if in.Domain == nil {
 			// All of R^n, through the net's perspective (whole.go).
 			lat, _, err = netToLatticeWhole(ctx, in.Net)
@@ -312,6 +316,24 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		res.Net = hyb.Net
 		sum.Terms, sum.MaxArity, sum.Groups = hyb.Terms, hyb.MaxArity, hyb.Groups
 		sum.AffineFns = len(lat.Affine)
+	case Planar:
+		if in.Kind != KindNet || n != 2 {
+			return nil, fmt.Errorf("the planar method needs a net with two inputs, not %s with n = %d", in.Kind, n)
+		}
+		if res.Net == nil {
+			res.Form, err = PlanarMaxSum(ctx, in.Net, opt.Budget)
+			if err != nil {
+				return nil, err
+			}
+			res.Net, err = NetFromMaxSum(res.Form, opt.Gadget)
+			if err != nil {
+				return nil, err
+			}
+		}
+		ms = res.Form
+		sum.Terms = len(ms.Terms)
+		sum.MaxArity = ms.MaxArity()
+		sum.AffineFns = len(ms.Affine)
 	default:
 		return nil, fmt.Errorf("unknown method %q", opt.Method)
 	}
@@ -375,6 +397,27 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 			best = c
 		}
 	}
+	if in.Kind == KindNet && in.Dim() == 2 {
+		// Polynomial in the kink lines and vertices: try it first, and
+		// skip the exponential constructions when it succeeds on a net
+		// with more than a handful of pieces.
+		pf, err := PlanarMaxSum(ctx, in.Net, opt.Budget)
+		var pn *relu.Net
+		if err == nil {
+			pn, err = NetFromMaxSum(pf, opt.Gadget)
+		}
+		switch {
+		case isTooLarge(err):
+			over = append(over, "planar")
+		case err != nil:
+			return nil, err
+		default:
+			consider(&chosen{method: Planar, net: pn, form: pf})
+			if best != nil && len(lat.Affine) > planarAlone {
+				return best, nil
+			}
+		}
+	}
 	ln, err := NetFromLattice(lat, opt.Gadget)
 	switch {
 	case isTooLarge(err):
@@ -435,6 +478,25 @@ func netParams(n *relu.Net) int {
 	}
 	return p
 }
+
+// proofTimeout bounds each exact proof attempt of the verification; the
+// work limits bound most proofs far below it, but deep and wide nets make
+// many intermediate cells they do not count. On timeout the verification
+// falls back to exact point checks and says why.
+const proofTimeout = 30 * time.Second
+
+// proofTimedOut turns a proof attempt that ran out of its own time (not
+// the caller's) into a fallback reason.
+func proofTimedOut(ctx context.Context, why string, err error) (string, error) {
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Sprintf("the exact proof took longer than %v", proofTimeout), nil
+	}
+	return why, err
+}
+
+// planarAlone is the number of pieces above which Auto keeps the planar
+// construction without trying the exponential ones as well.
+const planarAlone = 8
 
 // isTooLarge reports whether err says that a construction exceeded its
 // work budget or the parameter limit of relu.
@@ -594,22 +656,28 @@ func verify(ctx context.Context, in *Input, cells []cellPoly, pwl *PWL1, ms *Max
 		fallback = fmt.Sprintf("the net has %d parameters, above the proof limit %d", p, maxProofParams)
 	} else if in.Dim() == 2 {
 		// The final net, exactly, in the plane (verify2d.go).
-		pv, why, err := prove2D(ctx, in, cells, net)
-		if err != nil || pv != nil {
+		pctx, cancel := context.WithTimeout(ctx, proofTimeout)
+		pv, why, err := prove2D(pctx, in, cells, net)
+		cancel()
+		if why, err = proofTimedOut(ctx, why, err); err != nil || pv != nil {
 			return pv, err
 		}
 		fallback = why
 	}
 	if fallback == "" && in.Kind == KindNet && in.Domain == nil && in.Dim() >= 2 {
-		pv, why, err := proveWhole(ctx, net, in.Net)
-		if err != nil || pv != nil {
+		pctx, cancel := context.WithTimeout(ctx, proofTimeout)
+		pv, why, err := proveWhole(pctx, net, in.Net)
+		cancel()
+		if why, err = proofTimedOut(ctx, why, err); err != nil || pv != nil {
 			return pv, err
 		}
 		fallback = why
 	}
 	if in.Dim() >= 3 && netParams(net) <= maxProofParams && (in.Kind != KindTriangulation || cells != nil) && (in.Kind != KindNet || in.Domain != nil) {
-		pv, why, err := proveND(ctx, in, cells, ms, net)
-		if err != nil {
+		pctx, cancel := context.WithTimeout(ctx, proofTimeout)
+		pv, why, err := proveND(pctx, in, cells, ms, net)
+		cancel()
+		if why, err = proofTimedOut(ctx, why, err); err != nil {
 			return nil, err
 		}
 		if pv != nil {

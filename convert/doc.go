@@ -102,6 +102,17 @@
 // them. The size is Σ_j [MaxTreeSize(|S_j|) + 2(L* − ⌈log₂|S_j|⌉)], never
 // above spec §2.1's P·4(2^{L*} − 1). There is no output bias.
 //
+// # The planar construction
+//
+// For a net R² → R (Planar, planar.go) the Wang–Sun form is built from the
+// net's kink lines, read off its exact complex on R²: f is affine on every
+// cell of their arrangement, its jump across a line is constant between
+// vertices, and at a vertex with k ≥ 3 lines a, b, c_3, …, c_k the k − 2
+// functions max(0, s_j·a, c_j) (c_j = s_j·a + t_j·b) absorb the steps; one
+// ridge max(0, ℓ) per line and an affine term finish it. The number of terms
+// is linear in the lines and multiple vertices, every term has at most three
+// arguments: two hidden layers at polynomial size.
+//
 // # Verification
 //
 // Convert with Options.Verify compares the produced net itself with the
