@@ -397,25 +397,35 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 			best = c
 		}
 	}
+	// tryForm builds a Wang–Sun form and its net; a construction over its
+	// budget or the size limit is noted in over, not fatal.
+	tryForm := func(m Method, build func() (*MaxSum, error)) (*chosen, error) {
+		f, err := build()
+		var net *relu.Net
+		if err == nil {
+			net, err = NetFromMaxSum(f, opt.Gadget)
+		}
+		switch {
+		case isTooLarge(err):
+			over = append(over, string(m))
+			return nil, nil
+		case err != nil:
+			return nil, err
+		}
+		c := &chosen{method: m, net: net, form: f}
+		consider(c)
+		return c, nil
+	}
 	if in.Kind == KindNet && in.Dim() == 2 {
 		// Polynomial in the kink lines and vertices: try it first, and
 		// skip the exponential constructions when it succeeds on a net
 		// with more than a handful of pieces.
-		pf, err := PlanarMaxSum(ctx, in.Net, opt.Budget)
-		var pn *relu.Net
-		if err == nil {
-			pn, err = NetFromMaxSum(pf, opt.Gadget)
-		}
-		switch {
-		case isTooLarge(err):
-			over = append(over, "planar")
-		case err != nil:
+		c, err := tryForm(Planar, func() (*MaxSum, error) { return PlanarMaxSum(ctx, in.Net, opt.Budget) })
+		if err != nil {
 			return nil, err
-		default:
-			consider(&chosen{method: Planar, net: pn, form: pf})
-			if best != nil && len(lat.Affine) > planarAlone {
-				return best, nil
-			}
+		}
+		if c != nil && best != nil && len(lat.Affine) > planarAlone {
+			return best, nil
 		}
 	}
 	ln, err := NetFromLattice(lat, opt.Gadget)
@@ -437,18 +447,8 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 	default:
 		consider(&chosen{method: Hybrid, net: hy.Net, hybrid: hy})
 	}
-	ws, err := wangSunForm(in, pwl, lat, opt)
-	var wn *relu.Net
-	if err == nil {
-		wn, err = NetFromMaxSum(ws, opt.Gadget)
-	}
-	switch {
-	case isTooLarge(err):
-		over = append(over, "wangsun")
-	case err != nil:
+	if _, err := tryForm(WangSun, func() (*MaxSum, error) { return wangSunForm(in, pwl, lat, opt) }); err != nil {
 		return nil, err
-	default:
-		consider(&chosen{method: WangSun, net: wn, form: ws})
 	}
 	if best != nil {
 		return best, nil
