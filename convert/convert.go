@@ -317,11 +317,15 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		sum.Terms, sum.MaxArity, sum.Groups = hyb.Terms, hyb.MaxArity, hyb.Groups
 		sum.AffineFns = len(lat.Affine)
 	case Planar:
-		if in.Kind != KindNet || n != 2 {
-			return nil, fmt.Errorf("the planar method needs a net with two inputs, not %s with n = %d", in.Kind, n)
+		if n != 2 {
+			return nil, fmt.Errorf("the planar method needs a function of two inputs, not n = %d", n)
 		}
 		if res.Net == nil {
-			res.Form, err = PlanarMaxSum(ctx, in.Net, opt.Budget)
+			ref, err := planarReference(in, lat, opt.Gadget)
+			if err != nil {
+				return nil, err
+			}
+			res.Form, err = PlanarMaxSum(ctx, ref, opt.Budget)
 			if err != nil {
 				return nil, err
 			}
@@ -416,18 +420,6 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 		consider(c)
 		return c, nil
 	}
-	if in.Kind == KindNet && in.Dim() == 2 {
-		// Polynomial in the kink lines and vertices: try it first, and
-		// skip the exponential constructions when it succeeds on a net
-		// with more than a handful of pieces.
-		c, err := tryForm(Planar, func() (*MaxSum, error) { return PlanarMaxSum(ctx, in.Net, opt.Budget) })
-		if err != nil {
-			return nil, err
-		}
-		if c != nil && best != nil && len(lat.Affine) > planarAlone {
-			return best, nil
-		}
-	}
 	ln, err := NetFromLattice(lat, opt.Gadget)
 	switch {
 	case isTooLarge(err):
@@ -437,6 +429,23 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 	default:
 		plain = &chosen{method: LatticeNet, net: ln}
 		consider(plain)
+	}
+	if in.Dim() == 2 && (in.Kind == KindNet || plain != nil) {
+		// Polynomial in the kink lines and vertices of the function (a
+		// net's own, or the max–min net's for a description): try it
+		// first, and skip the exponential constructions when it succeeds
+		// on more than a handful of pieces.
+		ref := in.Net
+		if in.Kind != KindNet {
+			ref = ln
+		}
+		c, err := tryForm(Planar, func() (*MaxSum, error) { return PlanarMaxSum(ctx, ref, opt.Budget) })
+		if err != nil {
+			return nil, err
+		}
+		if c != nil && best != nil && len(lat.Affine) > planarAlone {
+			return best, nil
+		}
 	}
 	hy, err := LatticeToHybrid(ctx, lat, bound, opt.Gadget, opt.Budget)
 	switch {
@@ -492,6 +501,21 @@ func proofTimedOut(ctx context.Context, why string, err error) (string, error) {
 		return fmt.Sprintf("the exact proof took longer than %v", proofTimeout), nil
 	}
 	return why, err
+}
+
+// planarReference returns a net computing the input on all of R² (on its
+// domain, for a triangulation: Ovchinnikov's max–min extension elsewhere)
+// for the planar construction.
+func planarReference(in *Input, lat *Lattice, g relu.Gadget) (*relu.Net, error) {
+	switch {
+	case in.Kind == KindNet:
+		return in.Net, nil
+	case lat != nil:
+		return NetFromLattice(lat, g)
+	case in.Kind == KindMaxSum:
+		return NetFromMaxSum(in.MaxSum, g)
+	}
+	return nil, fmt.Errorf("the planar method does not take %s inputs", in.Kind)
 }
 
 // planarAlone is the number of pieces above which Auto keeps the planar

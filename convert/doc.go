@@ -104,8 +104,9 @@
 //
 // # The planar construction
 //
-// For a net R² → R (Planar, planar.go) the Wang–Sun form is built from the
-// net's kink lines, read off its exact complex on R²: f is affine on every
+// For n = 2 (Planar, planar.go; a description goes through its max–min
+// net) the Wang–Sun form is built from the kink lines, read off the net's
+// exact complex on R²: f is affine on every
 // cell of their arrangement, its jump across a line is constant between
 // vertices, and at a vertex with k ≥ 3 lines a, b, c_3, …, c_k the k − 2
 // functions max(0, s_j·a, c_j) (c_j = s_j·a + t_j·b) absorb the steps; one

@@ -90,3 +90,24 @@ func TestPlanarBadInput(t *testing.T) {
 		t.Fatal("planar method accepted a 3-input net")
 	}
 }
+
+// TestPlanarDescriptions: the planar construction also takes descriptions
+// with two inputs, through the max–min net (or, for a signed sum of maxima,
+// the net built directly), and the result is proven equal to the input.
+func TestPlanarDescriptions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(77, 78))
+	ins := []*Input{
+		{Kind: KindLattice, Lattice: randLattice(rng, 2, 4, 2)},
+		{Kind: KindMaxSum, MaxSum: randMaxSum(rng, 2)},
+		{Kind: KindTriangulation, Triangulation: randTriangulation(rng, 2, 2)},
+	}
+	for _, in := range ins {
+		res, err := Convert(context.Background(), in, Options{Method: Planar, Verify: true})
+		if err != nil {
+			t.Fatalf("%s: %v", in.Kind, err)
+		}
+		if v := res.Summary.Verification; !v.Proven || !v.Equal || res.Summary.HiddenLayers > 2 {
+			t.Fatalf("%s: %d hidden layers, verification %+v", in.Kind, res.Summary.HiddenLayers, v)
+		}
+	}
+}

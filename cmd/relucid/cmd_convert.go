@@ -21,8 +21,8 @@ func cmdConvert() command {
 ⌈log₂(n+1)⌉ hidden layers (Theorem 2.1), through the Wang–Sun form
 f = Σ_j s_j·max_{i∈S_j} ℓ_i with every |S_j| ≤ n+1, max-gadget trees
 (Lemma D.3) and a parallel sum (Lemma D.2). The net has no output bias.
---method planar (nets R² → R; auto uses it for them) builds the Wang–Sun form
-from the net's kink lines with one term per extra line through a multiple
+--method planar (n = 2: a net directly, a description through its max–min
+net; auto tries it first) builds the Wang–Sun form from the kink lines with one term per extra line through a multiple
 vertex and one per line: polynomial, where the general construction is
 exponential. --method hybrid groups the min-terms of a max–min form, expands each group
 by inclusion–exclusion and takes a max tree over the groups, within the same
@@ -77,7 +77,7 @@ examples:
 			out := fs.String("o", "", "output net `OUT.json` (required)")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
 			verify := fs.Bool("verify", true, "check the result against the input exactly")
-			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (nets R² → R, polynomial), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
+			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (n = 2, polynomial), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
 			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
 			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun and hybrid constructions")
 			box := fs.String("box", "", "convert a net with n ≥ 2 inputs on the box `A:B,C:D,...` only (default: all of R^n)")
