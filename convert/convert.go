@@ -268,9 +268,19 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		res.Net, res.Form, hyb = c.net, c.form, c.hybrid
 	}
 	switch opt.Method {
-	case WangSun:
+	case WangSun, Planar:
+		if opt.Method == Planar && n != 2 {
+			return nil, fmt.Errorf("the planar method needs a function of two inputs, not n = %d", n)
+		}
 		if res.Net == nil {
-			res.Form, err = wangSunForm(in, pwl, lat, opt)
+			if opt.Method == Planar {
+				var ref *relu.Net
+				if ref, err = planarReference(in, lat, opt.Gadget); err == nil {
+					res.Form, err = PlanarMaxSum(ctx, ref, opt.Budget)
+				}
+			} else {
+				res.Form, err = wangSunForm(in, pwl, lat, opt)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -286,8 +296,10 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		sum.Terms = len(ms.Terms)
 		sum.MaxArity = ms.MaxArity()
 		sum.AffineFns = len(ms.Affine)
-		lstar := max(1, relu.MaxTreeDepth(ms.MaxArity()))
-		sum.SpecSizeBound = len(ms.Terms) * 4 * (1<<uint(lstar) - 1)
+		if opt.Method == WangSun {
+			lstar := max(1, relu.MaxTreeDepth(ms.MaxArity()))
+			sum.SpecSizeBound = len(ms.Terms) * 4 * (1<<uint(lstar) - 1)
+		}
 	case LatticeNet:
 		if lat == nil {
 			return nil, fmt.Errorf("the lattice method needs a lattice or triangulation input, not %s", in.Kind)
@@ -316,28 +328,6 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		res.Net = hyb.Net
 		sum.Terms, sum.MaxArity, sum.Groups = hyb.Terms, hyb.MaxArity, hyb.Groups
 		sum.AffineFns = len(lat.Affine)
-	case Planar:
-		if n != 2 {
-			return nil, fmt.Errorf("the planar method needs a function of two inputs, not n = %d", n)
-		}
-		if res.Net == nil {
-			ref, err := planarReference(in, lat, opt.Gadget)
-			if err != nil {
-				return nil, err
-			}
-			res.Form, err = PlanarMaxSum(ctx, ref, opt.Budget)
-			if err != nil {
-				return nil, err
-			}
-			res.Net, err = NetFromMaxSum(res.Form, opt.Gadget)
-			if err != nil {
-				return nil, err
-			}
-		}
-		ms = res.Form
-		sum.Terms = len(ms.Terms)
-		sum.MaxArity = ms.MaxArity()
-		sum.AffineFns = len(ms.Affine)
 	default:
 		return nil, fmt.Errorf("unknown method %q", opt.Method)
 	}

@@ -226,3 +226,19 @@ func distinctAffine(fs []Affine) (uniq []Affine, index []int) {
 	}
 	return uniq, index
 }
+
+// ovchinnikovSets returns the min-term sets of Ovchinnikov's max–min form
+// for cells whose pieces are pieceOf[c] among npieces distinct affine
+// functions: S_c = {j : ℓ_j ≥ ℓ_{pieceOf[c]} on cell c}, decided by geq(c,
+// j, pieceOf[c]) (at the cell's corners), after lattice absorption.
+func ovchinnikovSets(npieces int, pieceOf []int, geq func(c, j, g int) bool) [][]int {
+	sets := make([][]int, len(pieceOf))
+	for c, g := range pieceOf {
+		for j := 0; j < npieces; j++ {
+			if geq(c, j, g) {
+				sets[c] = append(sets[c], j)
+			}
+		}
+	}
+	return absorb(sets)
+}

@@ -33,20 +33,16 @@ type cellPoly struct {
 	interior []*big.Rat
 }
 
-// netCells enumerates the certified complex of net over dom with the region
-// engine and recovers every region's exact vertices.
-func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly, error) {
-	if dom.Kind == region.KindSlice {
-		return nil, errors.New("convert: a slice is not a domain of the net's input space; use a box or polytope")
-	}
-	var cx *region.Complex
-	// A float count first: it refuses a net that is too large in a
-	// fraction of the time the exact enumeration would take to get there.
+// certifiedComplex enumerates the exact complex of net over dom (Options.Exact
+// on top of opt), refusing nets with more than MaxNetRegions regions after
+// a float count, which finds them in a fraction of the time the exact
+// enumeration would take to get there.
+func certifiedComplex(ctx context.Context, net *relu.Net, dom region.Domain, opt region.Options) (*region.Complex, error) {
 	_, err := region.Enumerate(ctx, net, dom, region.Options{NoAutoExact: true, Vertices: region.VerticesNever, MaxRegions: MaxNetRegions})
+	var cx *region.Complex
 	if err == nil {
-		var cx0 *region.Complex
-		cx0, err = region.Enumerate(ctx, net, dom, region.Options{Exact: true, Vertices: region.VerticesAlways, Workers: 1, MaxRegions: MaxNetRegions})
-		cx = cx0
+		opt.Exact, opt.MaxRegions = true, MaxNetRegions
+		cx, err = region.Enumerate(ctx, net, dom, opt)
 	}
 	if errors.Is(err, region.ErrMaxRegions) {
 		return nil, fmt.Errorf("%w: the net has more than %d activation regions on the domain, and its max–min form needs one min-term per region (Ovchinnikov); convert a smaller net or a smaller --box", ErrTooLarge, MaxNetRegions)
@@ -56,6 +52,19 @@ func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly
 	}
 	if !cx.Exact {
 		return nil, errors.New("convert: the region engine could not certify the complex exactly")
+	}
+	return cx, nil
+}
+
+// netCells enumerates the certified complex of net over dom with the region
+// engine and recovers every region's exact vertices.
+func netCells(ctx context.Context, net *relu.Net, dom region.Domain) ([]cellPoly, error) {
+	if dom.Kind == region.KindSlice {
+		return nil, errors.New("convert: a slice is not a domain of the net's input space; use a box or polytope")
+	}
+	cx, err := certifiedComplex(ctx, net, dom, region.Options{Vertices: region.VerticesAlways, Workers: 1})
+	if err != nil {
+		return nil, err
 	}
 	n := net.InputDim()
 	domA, domB := dom.Constraints()
@@ -216,23 +225,13 @@ func netToLattice(ctx context.Context, net *relu.Net, dom region.Domain) (*Latti
 	l := &Lattice{N: net.InputDim()}
 	var pieceOf []int
 	l.Affine, pieceOf = distinctAffine(pieces)
-	for ci, c := range cells {
-		g := l.Affine[pieceOf[ci]]
-		var set []int
-		for j, a := range l.Affine {
-			ok := true
-			for _, v := range c.vertices {
-				if a.Eval(v).Cmp(g.Eval(v)) < 0 {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				set = append(set, j)
+	l.Sets = ovchinnikovSets(len(l.Affine), pieceOf, func(ci, j, g int) bool {
+		for _, v := range cells[ci].vertices {
+			if l.Affine[j].Eval(v).Cmp(l.Affine[g].Eval(v)) < 0 {
+				return false
 			}
 		}
-		l.Sets = append(l.Sets, set)
-	}
-	l.Sets = absorb(l.Sets)
+		return true
+	})
 	return l, cells, nil
 }

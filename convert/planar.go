@@ -150,16 +150,9 @@ func planarKinkLines(ctx context.Context, net *relu.Net) ([]kinkLine, int, error
 	if err != nil {
 		return nil, 0, err
 	}
-	_, err = region.Enumerate(ctx, net, whole, region.Options{NoAutoExact: true, Vertices: region.VerticesNever, MaxRegions: MaxNetRegions})
-	if errors.Is(err, region.ErrMaxRegions) {
-		return nil, 0, fmt.Errorf("%w: the net has more than %d activation regions on R²", ErrTooLarge, MaxNetRegions)
-	}
+	cx, err := certifiedComplex(ctx, net, whole, region.Options{Vertices: region.VerticesNever})
 	if err != nil {
 		return nil, 0, err
-	}
-	cx, err := region.Enumerate(ctx, net, whole, region.Options{Exact: true, Vertices: region.VerticesNever})
-	if err != nil {
-		return nil, 0, fmt.Errorf("region engine: %w", err)
 	}
 	if !cx.CompleteCertified {
 		return nil, 0, errors.New("convert: the complex of the net on R² could not be certified")

@@ -267,24 +267,14 @@ func (c *Checked) Lattice() *Lattice {
 			vals[i][v] = a.Eval(x)
 		}
 	}
-	for s, simp := range c.Simplices {
-		g := pieceOf[s]
-		var set []int
-		for j := range l.Affine {
-			ok := true
-			for _, v := range simp {
-				if vals[j][v].Cmp(vals[g][v]) < 0 {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				set = append(set, j)
+	l.Sets = ovchinnikovSets(len(l.Affine), pieceOf, func(s, j, g int) bool {
+		for _, v := range c.Simplices[s] {
+			if vals[j][v].Cmp(vals[g][v]) < 0 {
+				return false
 			}
 		}
-		l.Sets = append(l.Sets, set)
-	}
-	l.Sets = absorb(l.Sets)
+		return true
+	})
 	return l
 }
 

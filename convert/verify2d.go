@@ -801,7 +801,7 @@ func prove2D(ctx context.Context, in *Input, cells []cellPoly, net *relu.Net) (*
 		}
 	case in.Kind == KindNet && in.Domain == nil:
 		v.ProofDomain = planeDomain
-		diff, derr := relu.LinearCombination([]*big.Rat{big.NewRat(1, 1), big.NewRat(-1, 1)}, net, in.Net)
+		diff, derr := netMinus(net, in.Net)
 		if derr != nil {
 			return nil, "", derr
 		}

@@ -244,7 +244,7 @@ func proveND(ctx context.Context, in *Input, cells []cellPoly, _ *MaxSum, net *r
 		}
 		return proveWhole(ctx, net, ref)
 	}
-	diff, err := relu.LinearCombination([]*big.Rat{big.NewRat(1, 1), big.NewRat(-1, 1)}, net, ref)
+	diff, err := netMinus(net, ref)
 	if err != nil {
 		return nil, "", err
 	}

@@ -31,18 +31,6 @@ import (
 // Equality of two nets on R^n is proven the same way: g − f ≡ 0 on R^n iff
 // the perspective of g − f vanishes on Q.
 
-// WholeSpace returns the domain Q = [−1, 1]^n × [0, 1] of the perspective of
-// a net with n inputs.
-func WholeSpace(n int) (region.Domain, error) {
-	lo := make([]*big.Rat, n+1)
-	hi := make([]*big.Rat, n+1)
-	for i := range lo {
-		lo[i], hi[i] = big.NewRat(-1, 1), big.NewRat(1, 1)
-	}
-	lo[n] = new(big.Rat)
-	return region.BoxRat(lo, hi)
-}
-
 // netToLatticeWhole is netToLattice on all of R^n (see above).
 func netToLatticeWhole(ctx context.Context, net *relu.Net) (*Lattice, int, error) {
 	n := net.InputDim()
@@ -50,7 +38,7 @@ func netToLatticeWhole(ctx context.Context, net *relu.Net) (*Lattice, int, error
 	if err != nil {
 		return nil, 0, err
 	}
-	q, err := WholeSpace(n)
+	q, err := region.PerspectiveBox(n)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -71,7 +59,7 @@ func netToLatticeWhole(ctx context.Context, net *relu.Net) (*Lattice, int, error
 // perspectiveDiff returns the perspective of a − b and the domain Q on which
 // it vanishes iff a = b on all of R^n.
 func perspectiveDiff(a, b *relu.Net) (*relu.Net, region.Domain, error) {
-	diff, err := relu.LinearCombination([]*big.Rat{big.NewRat(1, 1), big.NewRat(-1, 1)}, a, b)
+	diff, err := netMinus(a, b)
 	if err != nil {
 		return nil, region.Domain{}, err
 	}
@@ -79,7 +67,7 @@ func perspectiveDiff(a, b *relu.Net) (*relu.Net, region.Domain, error) {
 	if err != nil {
 		return nil, region.Domain{}, err
 	}
-	q, err := WholeSpace(a.InputDim())
+	q, err := region.PerspectiveBox(a.InputDim())
 	return F, q, err
 }
 
@@ -128,3 +116,8 @@ func proveWhole(ctx context.Context, net, ref *relu.Net) (*Verification, string,
 // the input's kinks to within rounding (the usual case): 10⁶ allows a
 // 350-unit difference about 2,900 regions, some ten seconds.
 const wholeProofWork = 1_000_000
+
+// netMinus returns the net computing a − b (relu.LinearCombination).
+func netMinus(a, b *relu.Net) (*relu.Net, error) {
+	return relu.LinearCombination([]*big.Rat{big.NewRat(1, 1), big.NewRat(-1, 1)}, a, b)
+}

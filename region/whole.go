@@ -34,8 +34,10 @@ func Whole(n int) (Domain, error) {
 	return Domain{Kind: KindWhole, n: n}, nil
 }
 
-// perspectiveBox is the box Q of Whole for n inputs.
-func perspectiveBox(n int) (Domain, error) {
+// PerspectiveBox returns the box Q = [−1, 1]^n × [0, 1] over which the
+// complex of the perspective of a net with n inputs (relu.Homogenize) is
+// that of the net on all of R^n (see Whole).
+func PerspectiveBox(n int) (Domain, error) {
 	lo := make([]*big.Rat, n+1)
 	hi := make([]*big.Rat, n+1)
 	for i := range lo {
@@ -55,7 +57,7 @@ func enumerateWhole(ctx context.Context, net *relu.Net, dom Domain, opt Options,
 	if err != nil {
 		return nil, err
 	}
-	q, err := perspectiveBox(n)
+	q, err := PerspectiveBox(n)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func enumerateWhole(ctx context.Context, net *relu.Net, dom Domain, opt Options,
 		offs[l] = offs[l-1] + widths[l-1]
 		fOffs[l] = fOffs[l-1] + widths[l-1] + 1 // F has one carrying unit per layer
 	}
-	m := wholeMap{n: n, widths: widths, offs: offs, fOffs: fOffs}
+	m := wholeMap{n: n, widths: widths, offs: offs, fOffs: fOffs, words: max(1, (net.Size()+63)/64)}
 	opt.Vertices = VerticesNever // vertices of the sections by Q mean nothing for f
 	// Every unit hyperplane of F and Q's facet t ≥ 0 (constraint 2n,
 	// identity −(2n+1)) pass through the apex of the cones.
@@ -97,21 +99,15 @@ type wholeMap struct {
 	n           int
 	widths      []int
 	offs, fOffs []int // pattern bit offsets of f's and F's hidden layers
+	words       int   // pattern words of f
 }
 
 // region writes to dst the region of f whose cone is h. dst's slices are
 // reused.
 func (m *wholeMap) region(dst, h *Region) {
 	n := m.n
-	total := 0
-	for _, w := range m.widths {
-		total += w
-	}
 	pat := dst.Pattern[:0]
-	for range (total + 63) / 64 {
-		pat = append(pat, 0)
-	}
-	if total == 0 {
+	for range m.words {
 		pat = append(pat, 0)
 	}
 	for l, w := range m.widths {
