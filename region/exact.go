@@ -139,47 +139,10 @@ func (a affI) isZero() bool {
 // maps computes the scaled pre-activations P̂_l of every hidden unit and
 // the scaled output maps on the region with pattern pat.
 func (x *exactCtx) maps(pat []uint64) (pre [][]affI, out []affI) {
-	d := x.d
-	var t big.Int
-	l0 := &x.net.Layers[0]
-	cur := make([]affI, l0.Out)
-	for i := range cur {
-		a := make(affI, d+1)
-		for k := 0; k < d; k++ {
-			a[k] = x.W[0][i*d+k]
-		}
-		a[d] = x.B[0][i]
-		cur[i] = a
-	}
-	H := len(x.net.Layers) - 1
-	for l := 0; l < H; l++ {
+	cur := x.layerPre(0, pat, nil)
+	for l := 0; l < len(x.net.Layers)-1; l++ {
 		pre = append(pre, cur)
-		lay := &x.net.Layers[l+1]
-		nxt := make([]affI, lay.Out)
-		for i := range nxt {
-			a := make(affI, d+1)
-			for k := range a {
-				a[k] = new(big.Int)
-			}
-			a[d].Mul(x.B[l+1][i], x.delta[l])
-			for j := 0; j < lay.In; j++ {
-				b := x.offs[l] + j
-				if pat[b/64]>>(b%64)&1 == 0 {
-					continue
-				}
-				w := x.W[l+1][i*lay.In+j]
-				if w.Sign() == 0 {
-					continue
-				}
-				for k := range a {
-					if cur[j][k].Sign() != 0 {
-						a[k].Add(a[k], t.Mul(w, cur[j][k]))
-					}
-				}
-			}
-			nxt[i] = a
-		}
-		cur = nxt
+		cur = x.layerPre(l+1, pat, cur)
 	}
 	return pre, cur
 }
