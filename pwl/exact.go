@@ -111,16 +111,8 @@ func fromNetRat(ctx context.Context, net *relu.Net, a, b *big.Rat) (*Rat, error)
 	e.sr = grow(e.sr, 1)
 	e.sl[0].SetInt64(1)
 	e.sr[0].SetInt64(1)
-	for k := range net.Layers {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		e.affine(&net.Layers[k])
-		if k < len(net.Layers)-1 {
-			if err := e.relu(ctx); err != nil {
-				return nil, err
-			}
-		}
+	if err := propagate(ctx, e, net); err != nil {
+		return nil, err
 	}
 	return e.result(), nil
 }
@@ -319,4 +311,28 @@ func (e *ratEngine) result() *Rat {
 		f.SR = new(big.Rat).Set(&e.sr[0])
 	}
 	return f.Simplify()
+}
+
+// layerEngine is an exact engine that propagates a PWL function through a
+// net one affine map and one ReLU at a time (ratEngine, intEngine).
+type layerEngine interface {
+	affine(l *relu.Layer)
+	relu(ctx context.Context) error
+}
+
+// propagate runs the layers of net through e: an affine map per layer and a
+// ReLU after every hidden one, cancellable between layers.
+func propagate(ctx context.Context, e layerEngine, net *relu.Net) error {
+	for k := range net.Layers {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e.affine(&net.Layers[k])
+		if k < len(net.Layers)-1 {
+			if err := e.relu(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -94,16 +94,8 @@ func fromNetInt(ctx context.Context, net *relu.Net, a, b *big.Rat) (*Rat, error)
 		e.sn[r].SetInt64(1)
 		e.sd[r].SetInt64(1)
 	}
-	for k := range net.Layers {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		e.affine(&net.Layers[k])
-		if k < len(net.Layers)-1 {
-			if err := e.relu(ctx); err != nil {
-				return nil, err
-			}
-		}
+	if err := propagate(ctx, e, net); err != nil {
+		return nil, err
 	}
 	return e.result(), nil
 }
