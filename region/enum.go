@@ -730,47 +730,30 @@ func (e *engine) locate(r int64, q, u []float64) (int, int, bool) {
 // match finds the neighbour across every facet lying on a split hyperplane.
 func (e *engine) match(offset []int) {
 	d := e.d
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	workers := e.opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u := make([]float64, d)
-			for {
-				t := int(next.Add(1) - 1)
-				if t >= len(e.outs) {
-					return
-				}
-				o := e.outs[t]
-				o.fnb = make([]int32, len(o.ffid))
-				for f, fid := range o.ffid {
-					o.fnb[f] = -1
-					if fid < 0 {
-						continue
-					}
-					h := e.nodeH(fid)
-					nd := e.nodeAt(fid)
-					start := nd.minus
-					sgn := -float64(o.fside[f])
-					if o.fside[f] < 0 {
-						start = nd.plus
-					}
-					for k := range u {
-						u[k] = sgn * h[k]
-					}
-					if tt, i, ok := e.locate(start, o.fpt[f*d:(f+1)*d], u); ok && i < e.outs[tt].nreg {
-						o.fnb[f] = int32(offset[tt] + i)
-					}
-				}
+	e.parallel(len(e.outs), func(t int, _ *slabs) {
+		u := make([]float64, d)
+		o := e.outs[t]
+		o.fnb = make([]int32, len(o.ffid))
+		for f, fid := range o.ffid {
+			o.fnb[f] = -1
+			if fid < 0 {
+				continue
 			}
-		}()
-	}
-	wg.Wait()
+			h := e.nodeH(fid)
+			nd := e.nodeAt(fid)
+			start := nd.minus
+			sgn := -float64(o.fside[f])
+			if o.fside[f] < 0 {
+				start = nd.plus
+			}
+			for k := range u {
+				u[k] = sgn * h[k]
+			}
+			if tt, i, ok := e.locate(start, o.fpt[f*d:(f+1)*d], u); ok && i < e.outs[tt].nreg {
+				o.fnb[f] = int32(offset[tt] + i)
+			}
+		}
+	})
 }
 
 // autoExactBudget bounds the work (exactCost, a proxy for the rational
