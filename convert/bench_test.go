@@ -111,29 +111,13 @@ func BenchmarkC1(b *testing.B) {
 // BenchmarkDepthCompression converts random deep nets with n = 2, 3 inputs
 // (integer weights in [−3, 3], hidden widths 3×3 or 4×4) on the box [−1, 1]^n
 // into nets with ⌈log₂(n+1)⌉ hidden layers. One op is one net (20 nets,
-// cycled); conversions beyond the exact reduction's budget count in
+// cycled); conversions beyond the default budget (every construction) count in
 // "too_large" and are retried with the max–min method ("lattice_*").
 func BenchmarkDepthCompression(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{2, 3} {
 		for _, w := range []int{3, 4} {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(w)))
-			var nets []*relu.Net
-			for c := 0; c < 20; c++ {
-				widths := []int{n, w, w, 1}
-				net := &relu.Net{}
-				for k := 1; k < len(widths); k++ {
-					l := relu.NewLayer(widths[k], widths[k-1])
-					for i := 0; i < l.Out; i++ {
-						for j := 0; j < l.In; j++ {
-							l.SetRat(i, j, big.NewRat(rng.Int64N(7)-3, 1))
-						}
-						l.SetBiasRat(i, big.NewRat(rng.Int64N(7)-3, 2))
-					}
-					net.Layers = append(net.Layers, l)
-				}
-				nets = append(nets, net)
-			}
+			nets := depthNets(n, w)
 			lo := make([]*big.Rat, n)
 			hi := make([]*big.Rat, n)
 			for i := range lo {
@@ -152,7 +136,7 @@ func BenchmarkDepthCompression(b *testing.B) {
 					var size, hidden, pieces, tooLarge, done, lsize, lhidden, ldone int
 					for i := 0; i < b.N; i++ {
 						in := &Input{Kind: KindNet, Net: nets[i%len(nets)], Domain: dom}
-						res, err := Convert(ctx, in, Options{Budget: 100_000, Method: Auto})
+						res, err := Convert(ctx, in, Options{Method: Auto})
 						if errors.Is(err, ErrTooLarge) {
 							tooLarge++
 							res, err = Convert(ctx, in, Options{Method: LatticeNet})
@@ -185,6 +169,77 @@ func BenchmarkDepthCompression(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// depthNets returns the 20 random nets n→[w, w]→1 (integer weights in
+// [−3, 3], biases in [−3/2, 3/2]) of the depth-compression benchmarks.
+func depthNets(n, w int) []*relu.Net {
+	rng := rand.New(rand.NewPCG(uint64(n), uint64(w)))
+	var nets []*relu.Net
+	for c := 0; c < 20; c++ {
+		widths := []int{n, w, w, 1}
+		net := &relu.Net{}
+		for k := 1; k < len(widths); k++ {
+			l := relu.NewLayer(widths[k], widths[k-1])
+			for i := 0; i < l.Out; i++ {
+				for j := 0; j < l.In; j++ {
+					l.SetRat(i, j, big.NewRat(rng.Int64N(7)-3, 1))
+				}
+				l.SetBiasRat(i, big.NewRat(rng.Int64N(7)-3, 2))
+			}
+			net.Layers = append(net.Layers, l)
+		}
+		nets = append(nets, net)
+	}
+	return nets
+}
+
+// BenchmarkSpatial runs the spatial construction (n = 3, polynomial) on the
+// nets of BenchmarkDepthCompression with the default budget: one op is one
+// net (20 nets, cycled). It reports the net's size and Wang–Sun terms, the
+// pieces (distinct maps) and regions of the input, and the fraction over
+// budget.
+func BenchmarkSpatial(b *testing.B) {
+	ctx := context.Background()
+	for _, w := range []int{3, 4} {
+		nets := depthNets(3, w)
+		b.Run(fmt.Sprintf("widths=%dx%d", w, w), func(b *testing.B) {
+			var size, terms, hidden, regions, over, done int
+			for i := 0; i < b.N; i++ {
+				net := nets[i%len(nets)]
+				ms, err := SpatialMaxSum(ctx, net, 0)
+				if errors.Is(err, ErrTooLarge) {
+					over++
+					continue
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, err := NetFromMaxSum(ms, relu.Gadget4)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				_, nreg, err := kinkHyperplanes(ctx, net)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				size += out.Size()
+				hidden += out.Depth() - 1
+				terms += len(ms.Terms)
+				regions += nreg
+				done++
+			}
+			if done > 0 {
+				b.ReportMetric(float64(size)/float64(done), "size")
+				b.ReportMetric(float64(hidden)/float64(done), "hidden")
+				b.ReportMetric(float64(terms)/float64(done), "terms")
+				b.ReportMetric(float64(regions)/float64(done), "regions")
+			}
+			b.ReportMetric(float64(over)/float64(b.N), "too_large")
+		})
 	}
 }
 

@@ -220,8 +220,8 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			}
 			break
 		}
-		if n == 2 && opt.Method == Planar && in.Domain == nil {
-			break // the planar construction reads the net's complex itself
+		if (n == 2 && opt.Method == Planar || n == 3 && opt.Method == Spatial) && in.Domain == nil {
+			break // the planar and spatial constructions read the net's complex themselves
 		}
 		if in.Domain == nil {
 			// All of R^n, through the net's perspective (whole.go).
@@ -268,15 +268,19 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		res.Net, res.Form, hyb = c.net, c.form, c.hybrid
 	}
 	switch opt.Method {
-	case WangSun, Planar:
+	case WangSun, Planar, Spatial:
 		if opt.Method == Planar && n != 2 {
 			return nil, fmt.Errorf("the planar method needs a function of two inputs, not n = %d", n)
 		}
+		if opt.Method == Spatial && n != 3 {
+			return nil, fmt.Errorf("the spatial method needs a function of three inputs, not n = %d", n)
+		}
 		if res.Net == nil {
-			if opt.Method == Planar {
+			if opt.Method != WangSun {
 				var ref *relu.Net
 				if ref, err = planarReference(in, lat, opt.Gadget); err == nil {
-					res.Form, err = PlanarMaxSum(ctx, ref, opt.Budget)
+					_, build, _ := polynomialMethod(n)
+					res.Form, err = build(ctx, ref, opt.Budget)
 				}
 			} else {
 				res.Form, err = wangSunForm(in, pwl, lat, opt)
@@ -296,10 +300,9 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		sum.Terms = len(ms.Terms)
 		sum.MaxArity = ms.MaxArity()
 		sum.AffineFns = len(ms.Affine)
-		if opt.Method == WangSun {
-			lstar := max(1, relu.MaxTreeDepth(ms.MaxArity()))
-			sum.SpecSizeBound = len(ms.Terms) * 4 * (1<<uint(lstar) - 1)
-		}
+		// The same max-tree accounting holds for every Wang–Sun form.
+		lstar := max(1, relu.MaxTreeDepth(ms.MaxArity()))
+		sum.SpecSizeBound = len(ms.Terms) * 4 * (1<<uint(lstar) - 1)
 	case LatticeNet:
 		if lat == nil {
 			return nil, fmt.Errorf("the lattice method needs a lattice or triangulation input, not %s", in.Kind)
@@ -420,16 +423,16 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 		plain = &chosen{method: LatticeNet, net: ln}
 		consider(plain)
 	}
-	if in.Dim() == 2 && (in.Kind == KindNet || plain != nil) {
-		// Polynomial in the kink lines and vertices of the function (a
-		// net's own, or the max–min net's for a description): try it
-		// first, and skip the exponential constructions when it succeeds
-		// on more than a handful of pieces.
+	if pm, build, ok := polynomialMethod(in.Dim()); ok && (in.Kind == KindNet || plain != nil) {
+		// Polynomial in the kink lines (planes) and vertices of the
+		// function (a net's own, or the max–min net's for a description):
+		// try it first, and skip the exponential constructions when it
+		// succeeds on more than a handful of pieces.
 		ref := in.Net
 		if in.Kind != KindNet {
 			ref = ln
 		}
-		c, err := tryForm(Planar, func() (*MaxSum, error) { return PlanarMaxSum(ctx, ref, opt.Budget) })
+		c, err := tryForm(pm, func() (*MaxSum, error) { return build(ctx, ref, opt.Budget) })
 		if err != nil {
 			return nil, err
 		}
@@ -506,6 +509,18 @@ func planarReference(in *Input, lat *Lattice, g relu.Gadget) (*relu.Net, error) 
 		return NetFromMaxSum(in.MaxSum, g)
 	}
 	return nil, fmt.Errorf("the planar method does not take %s inputs", in.Kind)
+}
+
+// polynomialMethod returns the polynomial construction for functions with
+// n inputs, if there is one.
+func polynomialMethod(n int) (m Method, build func(context.Context, *relu.Net, int) (*MaxSum, error), ok bool) {
+	switch n {
+	case 2:
+		return Planar, PlanarMaxSum, true
+	case 3:
+		return Spatial, SpatialMaxSum, true
+	}
+	return "", nil, false
 }
 
 // planarAlone is the number of pieces above which Auto keeps the planar

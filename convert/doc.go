@@ -114,6 +114,21 @@
 // is linear in the lines and multiple vertices, every term has at most three
 // arguments: two hidden layers at polynomial size.
 //
+// # The spatial construction
+//
+// For n = 3 (Spatial, spatial.go) the same idea runs over the flats of the
+// arrangement of kink planes, from points to lines to planes. At a vertex p
+// the germ g of f is made convex by ridges, G = g + Σ λ_H·max(0, ℓ_H), and
+// the valuation identity over a pulling triangulation of G's gradients
+// writes G as a signed sum of maxima of its pieces; every term with at most
+// three arguments, like every ridge, is invariant along some line through
+// p, so the 4-argument terms Φ_p carry all of g that no line explains.
+// After ΣΦ_p, the remainder's germ along a line L modulo ridges is the same
+// at every point of L; the 2-D version of the step gives 3-argument terms
+// Φ_L; what is left has a constant jump across each plane (one ridge each)
+// and is affine beyond that. Terms have at most four arguments: two hidden
+// layers, with work polynomial in the vertices, lines and planes.
+//
 // # Verification
 //
 // Convert with Options.Verify compares the produced net itself with the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relucid/relucid/convert"
+	"github.com/relucid/relucid/relu"
 )
 
 // A hat function on the four triangles around the origin becomes a net with
@@ -57,4 +58,28 @@ func ExampleLatticeToMaxSum() {
 	// pieces 4
 	// terms 3 arity 2
 	// 1 0 1 1
+}
+
+// max(0, x, y, z) as a deep max-tree net becomes a Wang–Sun form with one
+// 4-argument term (Koutschan et al.: no fewer arguments can do) by the
+// spatial construction, exact on all of R³.
+func ExampleSpatialMaxSum() {
+	r := func(a int64) *big.Rat { return big.NewRat(a, 1) }
+	net, err := relu.MaxAffine([][]*big.Rat{{r(0), r(0), r(0)}, {r(1), r(0), r(0)}, {r(0), r(1), r(0)}, {r(0), r(0), r(1)}},
+		[]*big.Rat{r(0), r(0), r(0), r(0)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ms, err := convert.SpatialMaxSum(context.Background(), net, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("largest max over", ms.MaxArity())
+	x := []*big.Rat{big.NewRat(-1, 2), big.NewRat(3, 4), big.NewRat(1, 3)}
+	fmt.Println("at (−1/2, 3/4, 1/3):", ms.Eval(x).RatString())
+	// Output:
+	// largest max over 4
+	// at (−1/2, 3/4, 1/3): 3/4
 }

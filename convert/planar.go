@@ -38,19 +38,33 @@ import (
 // Planar is the method of the planar construction (nets with two inputs).
 const Planar Method = "planar"
 
-// lexMap is an affine map on R² with its lexicographic value at a perturbed
-// point p + ε·d1 + ε²·d2.
+// lexMap is an affine map on R^n with its lexicographic value at a perturbed
+// point p + ε·d1 + ε²·d2 + …: the value at p, then the derivatives along
+// d1, d2, ….
 type lexMap struct {
 	a   Affine
-	key [3]*big.Rat
+	key []*big.Rat
 }
 
-func newLexMap(a Affine, p, d1, d2 []*big.Rat) lexMap {
-	dot := func(d []*big.Rat) *big.Rat {
-		s := new(big.Rat).Mul(a.W[0], d[0])
-		return s.Add(s, new(big.Rat).Mul(a.W[1], d[1]))
+func newLexMap(a Affine, p []*big.Rat, dirs ...[]*big.Rat) lexMap {
+	key := make([]*big.Rat, 1, 1+len(dirs))
+	key[0] = a.Eval(p)
+	for _, d := range dirs {
+		key = append(key, dot(a.W, d))
 	}
-	return lexMap{a: a, key: [3]*big.Rat{a.Eval(p), dot(d1), dot(d2)}}
+	return lexMap{a: a, key: key}
+}
+
+// dot returns the exact inner product of a and b.
+func dot(a, b []*big.Rat) *big.Rat {
+	s := new(big.Rat)
+	var t big.Rat
+	for i := range a {
+		if a[i].Sign() != 0 && b[i].Sign() != 0 {
+			s.Add(s, t.Mul(a[i], b[i]))
+		}
+	}
+	return s
 }
 
 func (m lexMap) cmp(o lexMap) int {
@@ -62,27 +76,42 @@ func (m lexMap) cmp(o lexMap) int {
 	return 0
 }
 
-// netMapAt returns the exact affine map of net (two inputs, one output) on
-// the region containing p + ε·d1 + ε²·d2 for infinitesimal ε > 0, with d1,
-// d2 a basis of R².
-func netMapAt(net *relu.Net, p, d1, d2 []*big.Rat) Affine {
-	cur := []Affine{
-		{W: []*big.Rat{big.NewRat(1, 1), new(big.Rat)}, B: new(big.Rat)},
-		{W: []*big.Rat{new(big.Rat), big.NewRat(1, 1)}, B: new(big.Rat)},
+// lexSign is the sign of a at p + ε·d1 + ε²·d2 + … for infinitesimal ε > 0.
+func lexSign(a Affine, p []*big.Rat, dirs ...[]*big.Rat) int {
+	if s := a.Eval(p).Sign(); s != 0 {
+		return s
+	}
+	for _, d := range dirs {
+		if s := dot(a.W, d).Sign(); s != 0 {
+			return s
+		}
+	}
+	return 0
+}
+
+// netMapAt returns the exact affine map of net (one output) on the region
+// containing p + ε·d1 + ε²·d2 + … for infinitesimal ε > 0; with d1, d2, …
+// a basis of R^n that region is full-dimensional.
+func netMapAt(net *relu.Net, p []*big.Rat, dirs ...[]*big.Rat) Affine {
+	n := len(p)
+	cur := make([]Affine, n)
+	for i := range cur {
+		cur[i] = zeroAffine(n)
+		cur[i].W[i] = big.NewRat(1, 1)
 	}
 	last := len(net.Layers) - 1
 	for k := range net.Layers {
 		l := &net.Layers[k]
 		next := make([]Affine, l.Out)
 		for i := 0; i < l.Out; i++ {
-			acc := Affine{W: []*big.Rat{new(big.Rat), new(big.Rat)}, B: new(big.Rat).Set(l.BR[i])}
+			acc := Affine{W: zeroAffine(n).W, B: new(big.Rat).Set(l.BR[i])}
 			for j := 0; j < l.In; j++ {
 				if w := l.WR[i*l.In+j]; w.Sign() != 0 {
 					acc = acc.plus(w, cur[j])
 				}
 			}
-			if k != last && newLexMap(acc, p, d1, d2).cmp(newLexMap(zeroAffine(2), p, d1, d2)) <= 0 {
-				acc = zeroAffine(2)
+			if k != last && lexSign(acc, p, dirs...) <= 0 {
+				acc = zeroAffine(n)
 			}
 			next[i] = acc
 		}
@@ -91,11 +120,12 @@ func netMapAt(net *relu.Net, p, d1, d2 []*big.Rat) Affine {
 	return cur[0]
 }
 
-// maxMapAt returns the argument of max_i fs[i] active at p + ε·d1 + ε²·d2.
-func maxMapAt(fs []Affine, p, d1, d2 []*big.Rat) Affine {
-	best := newLexMap(fs[0], p, d1, d2)
+// maxMapAt returns the argument of max_i fs[i] active at
+// p + ε·d1 + ε²·d2 + ….
+func maxMapAt(fs []Affine, p []*big.Rat, dirs ...[]*big.Rat) Affine {
+	best := newLexMap(fs[0], p, dirs...)
 	for _, f := range fs[1:] {
-		if m := newLexMap(f, p, d1, d2); m.cmp(best) > 0 {
+		if m := newLexMap(f, p, dirs...); m.cmp(best) > 0 {
 			best = m
 		}
 	}
@@ -142,11 +172,27 @@ func normLine(a Affine) Affine {
 	return a
 }
 
-// planarKinkLines returns the exact kink lines of a net with two inputs: the
-// zero lines of M − M' for every pair of regions (of its complex on all of
-// R²) that share a facet and carry different maps M, M'.
+// planarKinkLines returns the exact kink lines of a net with two inputs
+// (kinkHyperplanes), each with a direction along it.
 func planarKinkLines(ctx context.Context, net *relu.Net) ([]kinkLine, int, error) {
-	whole, err := region.Whole(2)
+	hs, nreg, err := kinkHyperplanes(ctx, net)
+	if err != nil {
+		return nil, 0, err
+	}
+	lines := make([]kinkLine, len(hs))
+	for i, d := range hs {
+		lines[i] = kinkLine{l: d, u: []*big.Rat{new(big.Rat).Neg(d.W[1]), new(big.Rat).Set(d.W[0])}}
+	}
+	return lines, nreg, nil
+}
+
+// kinkHyperplanes returns the exact kink hyperplanes of a net with one
+// output, normalized (normLine) and sorted: the zero sets of M − M' for
+// every pair of regions (of its complex on all of R^n) that share a facet
+// and carry different maps M, M'. It also returns the number of regions.
+func kinkHyperplanes(ctx context.Context, net *relu.Net) ([]Affine, int, error) {
+	n := net.InputDim()
+	whole, err := region.Whole(n)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -155,10 +201,10 @@ func planarKinkLines(ctx context.Context, net *relu.Net) ([]kinkLine, int, error
 		return nil, 0, err
 	}
 	if !cx.CompleteCertified {
-		return nil, 0, errors.New("convert: the complex of the net on R² could not be certified")
+		return nil, 0, fmt.Errorf("convert: the complex of the net on R^%d could not be certified", n)
 	}
 	seen := map[string]bool{}
-	var lines []kinkLine
+	var hs []Affine
 	for i := range cx.Regions {
 		r := &cx.Regions[i]
 		for _, f := range r.Facets {
@@ -167,35 +213,59 @@ func planarKinkLines(ctx context.Context, net *relu.Net) ([]kinkLine, int, error
 				continue
 			}
 			a, b := r.MapsRat[0], cx.Regions[j].MapsRat[0]
-			d := Affine{W: []*big.Rat{new(big.Rat).Sub(a.Grad[0], b.Grad[0]), new(big.Rat).Sub(a.Grad[1], b.Grad[1])},
-				B: new(big.Rat).Sub(a.Const, b.Const)}
-			if d.W[0].Sign() == 0 && d.W[1].Sign() == 0 {
+			d := Affine{W: make([]*big.Rat, n), B: new(big.Rat).Sub(a.Const, b.Const)}
+			zero := true
+			for k := range d.W {
+				d.W[k] = new(big.Rat).Sub(a.Grad[k], b.Grad[k])
+				zero = zero && d.W[k].Sign() == 0
+			}
+			if zero {
 				continue // same map (or, for a continuous f, the same function)
 			}
 			d = normLine(d)
 			if k := d.key(); !seen[k] {
 				seen[k] = true
-				lines = append(lines, kinkLine{l: d, u: []*big.Rat{new(big.Rat).Neg(d.W[1]), new(big.Rat).Set(d.W[0])}})
+				hs = append(hs, d)
 			}
 		}
 	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i].l.key() < lines[j].l.key() })
-	return lines, len(cx.Regions), nil
+	sort.Slice(hs, func(i, j int) bool { return hs[i].key() < hs[j].key() })
+	return hs, len(cx.Regions), nil
+}
+
+// polyStart checks the net given to a polynomial construction (n inputs,
+// one output) and returns its work budget.
+func polyStart(net *relu.Net, n int, name string, budgetSteps int) (*budget, error) {
+	if err := net.Validate(); err != nil {
+		return nil, err
+	}
+	if net.InputDim() != n || net.OutputDim() != 1 {
+		return nil, fmt.Errorf("convert: the %s construction needs a net R%s → R, not R^%d → R^%d", name, superscript(n), net.InputDim(), net.OutputDim())
+	}
+	if budgetSteps <= 0 {
+		budgetSteps = DefaultBudget
+	}
+	return &budget{left: budgetSteps}, nil
+}
+
+// superscript writes a small non-negative integer with superscript digits.
+func superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	sup := []rune(digits)
+	var out []rune
+	for _, c := range fmt.Sprint(n) {
+		out = append(out, sup[c-'0'])
+	}
+	return string(out)
 }
 
 // PlanarMaxSum returns the Wang–Sun form of a net with two inputs and one
 // output by the planar construction (see above), valid on all of R².
 func PlanarMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, error) {
-	if err := net.Validate(); err != nil {
+	b, err := polyStart(net, 2, "planar", budgetSteps)
+	if err != nil {
 		return nil, err
 	}
-	if net.InputDim() != 2 || net.OutputDim() != 1 {
-		return nil, fmt.Errorf("convert: the planar construction needs a net R² → R, not R^%d → R^%d", net.InputDim(), net.OutputDim())
-	}
-	if budgetSteps <= 0 {
-		budgetSteps = DefaultBudget
-	}
-	b := &budget{left: budgetSteps}
 	lines, _, err := planarKinkLines(ctx, net)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/relucid/relucid/internal/sorted"
 )
@@ -22,10 +23,16 @@ var ErrTooLarge = errors.New("convert: input too large for the work budget")
 // from running for hours; about 10⁶ steps take a few seconds.
 const DefaultBudget = 2_000_000
 
-// budget counts work and fails once the limit is passed.
-type budget struct{ left int }
+// budget counts work and fails once the limit is passed; it is safe for
+// concurrent use.
+type budget struct {
+	mu   sync.Mutex
+	left int
+}
 
 func (b *budget) spend(k int) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.left -= k
 	if b.left < 0 {
 		return ErrTooLarge

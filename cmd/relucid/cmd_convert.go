@@ -15,7 +15,7 @@ import (
 func cmdConvert() command {
 	return command{
 		name:    "convert",
-		args:    "IN.json|NET.onnx -o OUT.json [--box A:B,C:D,...] [--json] [--verify=false] [--method auto|wangsun|hybrid|planar|lattice]",
+		args:    "IN.json|NET.onnx -o OUT.json [--box A:B,C:D,...] [--json] [--verify=false] [--method auto|wangsun|hybrid|planar|spatial|lattice]",
 		summary: "PWL function or net → net with ⌈log₂(n+1)⌉ hidden layers",
 		help: `Writes a ReLU net computing exactly the same function as IN with at most
 ⌈log₂(n+1)⌉ hidden layers (Theorem 2.1), through the Wang–Sun form
@@ -24,7 +24,9 @@ f = Σ_j s_j·max_{i∈S_j} ℓ_i with every |S_j| ≤ n+1, max-gadget trees
 --method planar (n = 2: a net directly, a description through its max–min
 net; auto tries it first) builds the Wang–Sun form from the kink lines with one term per extra line through a multiple
 vertex and one per line: polynomial, where the general construction is
-exponential. --method hybrid groups the min-terms of a max–min form, expands each group
+exponential. --method spatial (n = 3, likewise) adds, at every vertex, the
+4-argument maxima of a triangulation of the convexified germ there and,
+along every line on three or more kink planes, 3-argument maxima. --method hybrid groups the min-terms of a max–min form, expands each group
 by inclusion–exclusion and takes a max tree over the groups, within the same
 depth and often at polynomial cost. --method auto (the default) builds the
 max–min net, the hybrid net and the Wang–Sun net (the last two within
@@ -77,7 +79,7 @@ examples:
 			out := fs.String("o", "", "output net `OUT.json` (required)")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
 			verify := fs.Bool("verify", true, "check the result against the input exactly")
-			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (n = 2, polynomial), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
+			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (n = 2, polynomial), spatial (n = 3, polynomial), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
 			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
 			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun and hybrid constructions")
 			box := fs.String("box", "", "convert a net with n ≥ 2 inputs on the box `A:B,C:D,...` only (default: all of R^n)")
@@ -92,8 +94,8 @@ examples:
 					return usagef("--gadget must be 3 or 4, not %d", *gadget)
 				}
 				m := convert.Method(*method)
-				if m != convert.WangSun && m != convert.LatticeNet && m != convert.Hybrid && m != convert.Planar && m != convert.Auto {
-					return usagef("--method must be auto, wangsun, hybrid or lattice, not %q", *method)
+				if m != convert.WangSun && m != convert.LatticeNet && m != convert.Hybrid && m != convert.Planar && m != convert.Spatial && m != convert.Auto {
+					return usagef("--method must be auto, wangsun, hybrid, planar, spatial or lattice, not %q", *method)
 				}
 				path := args[0]
 				var in *convert.Input

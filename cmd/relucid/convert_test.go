@@ -161,6 +161,7 @@ func TestConvertCLIErrors(t *testing.T) {
 			"affine": [{"w": [1], "b": 0}], "terms": [{"sign": 1, "args": [0]}]}`), "-o", "x.json"}, 1, []string{"dm.json", "coefficients"}},
 		{"box of wrong dimension", []string{"convert", net2, "-o", "x.json", "--box", "0:1"}, 2, []string{"2 inputs"}},
 		{"inverted box", []string{"convert", net2, "-o", "x.json", "--box", "1:0,0:1"}, 2, []string{"inverted"}},
+		{"spatial needs three inputs", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--method", "spatial"}, 1, []string{"three inputs"}},
 		{"box for a description", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--box", "0:1,0:1"}, 2, []string{"nets only"}},
 	}
 	for _, tc := range tests {
@@ -189,5 +190,27 @@ func TestConvertCLIErrors(t *testing.T) {
 				t.Error("panic trace")
 			}
 		})
+	}
+}
+
+// TestConvertCLISpatial runs the spatial construction on a net with three
+// inputs: two hidden layers, terms of arity ≤ 4, proven equal on R³.
+func TestConvertCLISpatial(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "o.json")
+	code, stdout, stderr := runCmd(t, "", "convert", "../../testdata/convert/net3d.json", "-o", out, "--json", "--method", "spatial")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s struct {
+		Method   string
+		Hidden   int `json:"hidden_layers"`
+		Arity    int `json:"max_arity"`
+		Verified string
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Method != "spatial" || s.Hidden != 2 || s.Arity != 4 || s.Verified != "proof" {
+		t.Errorf("summary %+v", s)
 	}
 }

@@ -1,0 +1,879 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/relucid/relucid/region"
+	"github.com/relucid/relucid/relu"
+)
+
+// The spatial construction (method Spatial): a Wang–Sun form of a net
+// R³ → R whose number of terms grows with the number of vertices, kink lines
+// and kink planes of the function, instead of exponentially with its pieces.
+//
+// f is affine on every cell of an arrangement of planes (the full planes
+// through its kink facets, and the planes added below). Call a function
+// homogeneous at a flat X (a point, a line) if it is invariant along X and
+// positively homogeneous around it, and let D_p be the span of the
+// functions homogeneous at some line through p. The construction runs
+// from points to lines to planes:
+//
+//  1. At every vertex p of f's complex, the germ g of f at p is made convex
+//     by ridges: G = g + Σ λ_H·max(0, ℓ_H) over the planes H through p,
+//     λ_H ≥ 0 large enough to cancel every negative jump of g on H near p.
+//     G is the max of its pieces, and the valuation identity over a
+//     triangulation of their gradients (reduceMax) writes it as a signed
+//     sum of maxima of ≤ 4 of them. Every term with ≤ 3 arguments (and
+//     every ridge) lies in D_p, so Φ_p, the sum of the 4-argument terms,
+//     satisfies g ≡ Φ_p mod D_p. After subtracting every Φ_p, the germ of
+//     the remainder at every point lies in D_p: at p by construction, and
+//     at any other point q because Φ_p is homogeneous at the line pq there
+//     and f's germ at a non-vertex is homogeneous at a line.
+//  2. Along a line L the remainder's germ modulo ridges is then the same at
+//     every point of L (crossing a point of L changes it by germs of
+//     functions homogeneous at other lines, which near L are ridges). The
+//     same convexification in the 2-D quotient R³/L gives Φ_L, a sum of
+//     maxima of 3 affine functions vanishing on L, with the remainder's
+//     germ ≡ Φ_L modulo ridges. Only lines on three or more planes can
+//     carry such a germ, and only f and the Φ_p with p on L contribute
+//     anything but ridges there.
+//  3. The remainder f − ΣΦ_p − ΣΦ_L has a constant jump J_H across every
+//     plane H, so it is Σ J_H·max(0, ℓ_H) plus an affine function.
+//
+// The germs, jumps and pieces are exact affine maps read off at
+// infinitesimally displaced points (lexMap), so no cell of the arrangement
+// is ever located. Every term is a max of at most 4 = n + 1 affine maps.
+
+// Spatial is the method of the spatial construction (nets with three
+// inputs).
+const Spatial Method = "spatial"
+
+// spTerm is coef·max_{a ∈ args} a.
+type spTerm struct {
+	coef *big.Rat
+	args []Affine
+}
+
+// planes returns the normalized zero planes of the pairwise differences of
+// the arguments.
+func (t spTerm) planes() []Affine {
+	var out []Affine
+	for i := range t.args {
+		for j := i + 1; j < len(t.args); j++ {
+			d := t.args[i].plus(big.NewRat(-1, 1), t.args[j])
+			if !isConst(d) {
+				out = append(out, normLine(d))
+			}
+		}
+	}
+	return out
+}
+
+// isConst reports whether a has a zero gradient.
+func isConst(a Affine) bool {
+	for _, w := range a.W {
+		if w.Sign() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// lexEval is a function read as its exact affine map at a perturbed point
+// p + ε·d1 + ε²·d2 + ….
+type lexEval func(p []*big.Rat, dirs ...[]*big.Rat) Affine
+
+// cross returns a × b in R³.
+func cross(a, b []*big.Rat) []*big.Rat {
+	m := func(x, y, z, w *big.Rat) *big.Rat {
+		s := new(big.Rat).Mul(x, y)
+		return s.Sub(s, new(big.Rat).Mul(z, w))
+	}
+	return []*big.Rat{m(a[1], b[2], a[2], b[1]), m(a[2], b[0], a[0], b[2]), m(a[0], b[1], a[1], b[0])}
+}
+
+// primitive scales a nonzero vector to a canonical representative of its
+// line through the origin (first nonzero entry 1).
+func primitive(v []*big.Rat) []*big.Rat {
+	for _, x := range v {
+		if x.Sign() != 0 {
+			inv := new(big.Rat).Inv(x)
+			out := make([]*big.Rat, len(v))
+			for i := range v {
+				out[i] = new(big.Rat).Mul(v[i], inv)
+			}
+			return out
+		}
+	}
+	return v
+}
+
+func isZeroVec(v []*big.Rat) bool {
+	for _, x := range v {
+		if x.Sign() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func scaleVec(c *big.Rat, v []*big.Rat) []*big.Rat {
+	out := make([]*big.Rat, len(v))
+	for i := range v {
+		out[i] = new(big.Rat).Mul(c, v[i])
+	}
+	return out
+}
+
+func addVec(a, b []*big.Rat) []*big.Rat {
+	out := make([]*big.Rat, len(a))
+	for i := range a {
+		out[i] = new(big.Rat).Add(a[i], b[i])
+	}
+	return out
+}
+
+// sectorProbe is a perturbed point base + ε·d1 + ε²·d2 + ε³·d3 in one
+// sector around a line: d1 along the line, d2 inside the sector of the
+// quotient, d3 completing the basis.
+type sectorProbe struct {
+	dirs [][]*big.Rat
+}
+
+// aroundLine lists the sectors around the line through base with direction
+// u cut by the planes hs (all containing that line), as probe directions
+// after lead, and records the jumps of eval across every plane next to the
+// line into lambda (λ_H = max(λ_H, −J)).
+func aroundLine(eval lexEval, base, lead, u []*big.Rat, hs []Affine, lambda map[string]*big.Rat) ([]sectorProbe, error) {
+	// Traces of the planes in the quotient by u: rays ±(u × a_H).
+	type ray struct {
+		v    []*big.Rat
+		x, y *big.Rat
+	}
+	e1 := cross(u, hs[0].W)
+	e2 := cross(u, e1)
+	var rays []ray
+	for _, h := range hs {
+		w := cross(u, h.W)
+		for _, s := range []int64{1, -1} {
+			v := scaleVec(big.NewRat(s, 1), w)
+			rays = append(rays, ray{v: v, x: dot(v, e1), y: dot(v, e2)})
+		}
+		// Jumps across h on both of its half-planes at the line.
+		for _, s := range []int64{1, -1} {
+			side := scaleVec(big.NewRat(s, 1), w)
+			plus := eval(base, lead, side, h.W)
+			minus := eval(base, lead, side, scaleVec(big.NewRat(-1, 1), h.W))
+			diff := plus.plus(big.NewRat(-1, 1), minus)
+			j := dot(diff.W, h.W)
+			j.Quo(j, dot(h.W, h.W))
+			if diff.key() != h.scaled(j).key() {
+				return nil, fmt.Errorf("convert: internal error: a kink of the function is not on plane %s", fmtAffine(h))
+			}
+			if lambda != nil {
+				k := h.key()
+				neg := new(big.Rat).Neg(j)
+				if old := lambda[k]; old == nil || neg.Cmp(old) > 0 {
+					if neg.Sign() < 0 {
+						neg.SetInt64(0)
+					}
+					lambda[k] = neg
+				}
+			}
+		}
+	}
+	half := func(r ray) int {
+		if r.y.Sign() > 0 || (r.y.Sign() == 0 && r.x.Sign() > 0) {
+			return 0
+		}
+		return 1
+	}
+	sort.Slice(rays, func(i, j int) bool {
+		hi, hj := half(rays[i]), half(rays[j])
+		if hi != hj {
+			return hi < hj
+		}
+		c := new(big.Rat).Mul(rays[i].x, rays[j].y)
+		c.Sub(c, new(big.Rat).Mul(rays[i].y, rays[j].x))
+		return c.Sign() > 0
+	})
+	var out []sectorProbe
+	for i := range rays {
+		s := addVec(rays[i].v, rays[(i+1)%len(rays)].v)
+		out = append(out, sectorProbe{dirs: [][]*big.Rat{lead, s, cross(u, s)}})
+	}
+	return out, nil
+}
+
+// convexPieces returns the distinct pieces of G = g + Σ λ_H·max(0, ℓ_H) at
+// the probes (g read through eval at base + the probe's directions), minus
+// the reference piece ref.
+func convexPieces(eval lexEval, base []*big.Rat, probes []sectorProbe, hs []Affine, lambda map[string]*big.Rat, ref *Affine) []Affine {
+	seen := map[string]bool{}
+	var out []Affine
+	for _, pr := range probes {
+		g := eval(base, pr.dirs...)
+		for _, h := range hs {
+			if l := lambda[h.key()]; l != nil && l.Sign() > 0 && lexSign(h, base, pr.dirs...) > 0 {
+				g = g.plus(l, h)
+			}
+		}
+		if ref == nil {
+			r := g
+			ref = &r
+		}
+		g = g.plus(big.NewRat(-1, 1), *ref)
+		if k := g.key(); !seen[k] {
+			seen[k] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// netVertices returns candidate vertices of a net's complex on R^n: every
+// vertex of its regions (and some other points of the complex), from the
+// exact complex of its perspective over region.PerspectiveBox.
+func netVertices(ctx context.Context, net *relu.Net) ([][]*big.Rat, error) {
+	n := net.InputDim()
+	F, err := relu.Homogenize(net)
+	if err != nil {
+		return nil, err
+	}
+	q, err := region.PerspectiveBox(n)
+	if err != nil {
+		return nil, err
+	}
+	cells, err := netCells(ctx, F, q)
+	if err != nil {
+		return nil, fmt.Errorf("perspective of the net: %w", err)
+	}
+	seen := map[string]bool{}
+	var out [][]*big.Rat
+	for _, c := range cells {
+		for _, v := range c.vertices {
+			t := v[n]
+			if t.Sign() <= 0 {
+				continue // a direction at infinity
+			}
+			p := make([]*big.Rat, n)
+			for i := range p {
+				p[i] = new(big.Rat).Quo(v[i], t)
+			}
+			if k := pointKey(p); !seen[k] {
+				seen[k] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// spLine is a line of the arrangement with the planes through it and the
+// vertices on it whose Φ_p is not zero.
+type spLine struct {
+	base, u []*big.Rat
+	planes  map[string]Affine
+	points  map[int]bool
+}
+
+// lineOf returns the line where planes a and b meet: its canonical point
+// (the one orthogonal to its direction), its canonical direction and a key;
+// ok is false for parallel planes.
+func lineOf(a, b Affine) (base, u []*big.Rat, key string, ok bool) {
+	u = cross(a.W, b.W)
+	if isZeroVec(u) {
+		return nil, nil, "", false
+	}
+	u = primitive(u)
+	x, ok := solve([][]*big.Rat{a.W, b.W, u}, []*big.Rat{new(big.Rat).Neg(a.B), new(big.Rat).Neg(b.B), new(big.Rat)})
+	if !ok {
+		return nil, nil, "", false
+	}
+	return x, u, pointKey(u) + "@" + pointKey(x), true
+}
+
+// SpatialMaxSum returns the Wang–Sun form of a net with three inputs and one
+// output by the spatial construction (see above), valid on all of R³.
+func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, error) {
+	b, err := polyStart(net, 3, "spatial", budgetSteps)
+	if err != nil {
+		return nil, err
+	}
+	planes, _, err := kinkHyperplanes(ctx, net)
+	if err != nil {
+		return nil, err
+	}
+	verts, err := netVertices(ctx, net)
+	if err != nil {
+		return nil, err
+	}
+	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return netMapAt(net, p, dirs...) }
+	minus1 := big.NewRat(-1, 1)
+
+	// 1. Points (independent of each other).
+	phi := make([][]spTerm, len(verts))
+	err = parallelFor(ctx, len(verts), func(vi int) error {
+		var err error
+		phi[vi], err = vertexTerms(f, verts[vi], planes, b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// 2. Lines.
+	lines := map[string]*spLine{}
+	var lineOrder []string
+	addLine := func(a, c Affine, point int) {
+		base, u, k, ok := lineOf(a, c)
+		if !ok {
+			return
+		}
+		ln := lines[k]
+		if ln == nil {
+			ln = &spLine{base: base, u: u, planes: map[string]Affine{}, points: map[int]bool{}}
+			lines[k] = ln
+			lineOrder = append(lineOrder, k)
+		}
+		ln.planes[a.key()], ln.planes[c.key()] = a, c
+		if point >= 0 {
+			ln.points[point] = true
+		}
+	}
+	for i := range planes {
+		if err := b.spend(len(planes)); err != nil {
+			return nil, err
+		}
+		for j := i + 1; j < len(planes); j++ {
+			addLine(planes[i], planes[j], -1)
+		}
+	}
+	for vi, p := range verts {
+		if len(phi[vi]) == 0 {
+			continue
+		}
+		var through []Affine
+		seen := map[string]bool{}
+		add := func(h Affine) {
+			if k := h.key(); !seen[k] && h.Eval(p).Sign() == 0 {
+				seen[k] = true
+				through = append(through, h)
+			}
+		}
+		for _, h := range planes {
+			add(h)
+		}
+		for _, t := range phi[vi] {
+			for _, h := range t.planes() {
+				add(h)
+			}
+		}
+		if err := b.spend(len(through) * len(through)); err != nil {
+			return nil, err
+		}
+		for i := range through {
+			for j := i + 1; j < len(through); j++ {
+				addLine(through[i], through[j], vi)
+			}
+		}
+	}
+	var busy []*spLine
+	for _, k := range lineOrder {
+		if ln := lines[k]; len(ln.planes) >= 3 {
+			busy = append(busy, ln)
+		}
+	}
+	perLine := make([][]spTerm, len(busy))
+	err = parallelFor(ctx, len(busy), func(i int) error {
+		var err error
+		perLine[i], err = lineTermsAt(f, busy[i], phi, b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var lineTerms []spTerm
+	for _, ts := range perLine {
+		lineTerms = append(lineTerms, ts...)
+	}
+
+	// 3. Planes: the remainder's constant jump on each.
+	var all []spTerm
+	for _, ts := range phi {
+		all = append(all, ts...)
+	}
+	all = append(all, lineTerms...)
+	byPlane := map[string][]int{}
+	planeOf := map[string]Affine{}
+	var planeOrder []string
+	note := func(h Affine, t int) {
+		k := h.key()
+		if _, ok := planeOf[k]; !ok {
+			planeOf[k] = h
+			planeOrder = append(planeOrder, k)
+		}
+		if t >= 0 {
+			byPlane[k] = append(byPlane[k], t)
+		}
+	}
+	for _, h := range planes {
+		note(h, -1)
+	}
+	for ti, t := range all {
+		for _, h := range t.planes() {
+			note(h, ti)
+		}
+	}
+	var ridges []spTerm
+	zero := zeroAffine(3)
+	for _, k := range planeOrder {
+		h := planeOf[k]
+		ts := dedupInts(byPlane[k])
+		if err := b.spend(len(ts) + 1); err != nil {
+			return nil, err
+		}
+		nn := dot(h.W, h.W)
+		base := scaleVec(new(big.Rat).Quo(new(big.Rat).Neg(h.B), nn), h.W)
+		d1 := cross(h.W, unitOff(h.W))
+		d2 := cross(h.W, d1)
+		eval := func(dirs ...[]*big.Rat) Affine {
+			m := f(base, dirs...)
+			for _, ti := range ts {
+				t := all[ti]
+				m = m.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, base, dirs...))
+			}
+			return m
+		}
+		diff := eval(d1, d2, h.W).plus(minus1, eval(d1, d2, scaleVec(minus1, h.W)))
+		j := dot(diff.W, h.W)
+		j.Quo(j, nn)
+		if diff.key() != h.scaled(j).key() {
+			return nil, fmt.Errorf("convert: internal error: the spatial remainder has a kink off plane %s", fmtAffine(h))
+		}
+		if j.Sign() != 0 {
+			ridges = append(ridges, spTerm{coef: j, args: []Affine{zero, h}})
+		}
+	}
+	all = append(all, ridges...)
+
+	// The affine remainder, read at a generic perturbed origin.
+	o := []*big.Rat{new(big.Rat), new(big.Rat), new(big.Rat)}
+	e := [][]*big.Rat{{big.NewRat(1, 1), new(big.Rat), new(big.Rat)}, {new(big.Rat), big.NewRat(1, 1), new(big.Rat)}, {new(big.Rat), new(big.Rat), big.NewRat(1, 1)}}
+	rem := f(o, e...)
+	sb := newSumBuilder(3)
+	for _, t := range all {
+		rem = rem.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, o, e...))
+		abs := new(big.Rat).Abs(t.coef)
+		ids := make([]int, len(t.args))
+		for i, a := range t.args {
+			ids[i] = sb.fn(a.scaled(abs))
+		}
+		sb.add(ids, t.coef.Sign())
+	}
+	sb.add([]int{sb.fn(rem)}, 1)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ms := sb.result()
+	if ms.MaxArity() > 4 {
+		return nil, errors.New("convert: internal error: a spatial term has more than 4 arguments")
+	}
+	return ms, nil
+}
+
+// unitOff returns a coordinate vector not parallel to the nonzero w.
+func unitOff(w []*big.Rat) []*big.Rat {
+	best := 0
+	for i := range w {
+		if new(big.Rat).Abs(w[i]).Cmp(new(big.Rat).Abs(w[best])) < 0 {
+			best = i
+		}
+	}
+	e := make([]*big.Rat, len(w))
+	for i := range e {
+		e[i] = new(big.Rat)
+	}
+	e[best].SetInt64(1)
+	return e
+}
+
+func containsAffine(s []Affine, a Affine) bool {
+	k := a.key()
+	for _, x := range s {
+		if x.key() == k {
+			return true
+		}
+	}
+	return false
+}
+
+// tiedAtMax returns how many of fs attain max_i fs[i] at p + ε·d for
+// infinitesimal ε > 0.
+func tiedAtMax(fs []Affine, p, d []*big.Rat) int {
+	best := maxMapAt(fs, p, d)
+	top := newLexMap(best, p, d)
+	n := 0
+	for _, f := range fs {
+		if newLexMap(f, p, d).cmp(top) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// fanTop returns the full-dimensional simplices of a pulling triangulation
+// of the gradients of pieces, as terms max over their pieces with
+// coefficient 1: the top terms of the valuation identity (see reduceMax)
+// when the pieces take one common value on a flat (the heights are then
+// linear, so every triangulation refines the regular subdivision). The
+// gradients must span a space of dimension dim (else there is no term) and
+// be in convex position, as the distinct pieces of a convex function are.
+func fanTop(pieces []Affine, dim int, b *budget) ([]spTerm, error) {
+	k := len(pieces)
+	if k < dim+1 {
+		return nil, nil
+	}
+	// Integer coordinates of the gradients relative to the first one.
+	n := len(pieces[0].W)
+	den := big.NewInt(1)
+	for _, p := range pieces {
+		for _, w := range p.W {
+			d := w.Denom()
+			g := new(big.Int).GCD(nil, nil, den, d)
+			den.Mul(den, new(big.Int).Quo(d, g))
+		}
+	}
+	pts := make([][]*big.Int, k)
+	for i, p := range pieces {
+		pts[i] = make([]*big.Int, n)
+		for j := range p.W {
+			v := new(big.Rat).Sub(p.W[j], pieces[0].W[j])
+			v.Mul(v, new(big.Rat).SetInt(den))
+			pts[i][j] = new(big.Int).Set(v.Num())
+		}
+	}
+	rows := make([][]*big.Rat, 0, k)
+	for _, p := range pts[1:] {
+		r := make([]*big.Rat, n)
+		for j := range p {
+			r[j] = new(big.Rat).SetInt(p[j])
+		}
+		rows = append(rows, r)
+	}
+	if got := len(pivotColumns(rows, n)); got < dim {
+		return nil, nil
+	} else if got > dim {
+		return nil, fmt.Errorf("convert: internal error: gradients span %d dimensions, not %d", got, dim)
+	}
+	sub := func(a, c []*big.Int) []*big.Int {
+		out := make([]*big.Int, len(a))
+		for i := range a {
+			out[i] = new(big.Int).Sub(a[i], c[i])
+		}
+		return out
+	}
+	idot := func(a, c []*big.Int) *big.Int {
+		s, t := new(big.Int), new(big.Int)
+		for i := range a {
+			s.Add(s, t.Mul(a[i], c[i]))
+		}
+		return s
+	}
+	icross := func(a, c []*big.Int) []*big.Int {
+		m := func(x, y, z, w *big.Int) *big.Int {
+			s := new(big.Int).Mul(x, y)
+			return s.Sub(s, new(big.Int).Mul(z, w))
+		}
+		return []*big.Int{m(a[1], c[2], a[2], c[1]), m(a[2], c[0], a[0], c[2]), m(a[0], c[1], a[1], c[0])}
+	}
+	if n != 3 {
+		return nil, errors.New("convert: internal error: fanTop needs pieces on R³")
+	}
+	// The facets of the hull: in 2-D (the gradients in a plane through
+	// the origin with normal nu) the edges, in 3-D the facet planes with
+	// the points on them.
+	var nu []*big.Int
+	if dim == 2 {
+		for i := 1; i < k && nu == nil; i++ {
+			for j := i + 1; j < k; j++ {
+				if c := icross(pts[i], pts[j]); c[0].Sign() != 0 || c[1].Sign() != 0 || c[2].Sign() != 0 {
+					nu = c
+					break
+				}
+			}
+		}
+	}
+	type facet struct{ on []int }
+	seen := map[string]bool{}
+	var facets []facet
+	for i := 0; i < k; i++ {
+		for j := i + 1; j < k; j++ {
+			if err := b.spend(k); err != nil {
+				return nil, err
+			}
+			for l := j + 1; l < k || (dim == 2 && l == j+1); l++ {
+				var normal []*big.Int
+				if dim == 2 {
+					// The edge ij: normal within the plane.
+					normal = icross(nu, sub(pts[j], pts[i]))
+				} else {
+					normal = icross(sub(pts[j], pts[i]), sub(pts[l], pts[i]))
+				}
+				if normal[0].Sign() == 0 && normal[1].Sign() == 0 && normal[2].Sign() == 0 {
+					if dim == 2 {
+						break
+					}
+					continue
+				}
+				off := idot(normal, pts[i])
+				side := 0
+				var on []int
+				ok := true
+				for q := 0; q < k; q++ {
+					s := new(big.Int).Sub(idot(normal, pts[q]), off).Sign()
+					if s == 0 {
+						on = append(on, q)
+						continue
+					}
+					if side == 0 {
+						side = s
+					} else if s != side {
+						ok = false
+						break
+					}
+				}
+				if dim == 2 {
+					l = k // one candidate per pair
+				}
+				if !ok || side == 0 {
+					continue
+				}
+				key := fmt.Sprint(on)
+				if !seen[key] {
+					seen[key] = true
+					facets = append(facets, facet{on: on})
+				}
+			}
+		}
+	}
+	// Every point must be a vertex (convex position): a point inside the
+	// hull lies on no facet.
+	onSome := make([]bool, k)
+	for _, f := range facets {
+		for _, q := range f.on {
+			onSome[q] = true
+		}
+	}
+	for q, ok := range onSome {
+		if !ok {
+			return nil, fmt.Errorf("convert: internal error: the convexified germ has a piece inside the hull of the others (%d of %d)", q, k)
+		}
+	}
+	mk := func(ids ...int) spTerm {
+		args := make([]Affine, len(ids))
+		for i, id := range ids {
+			args[i] = pieces[id]
+		}
+		return spTerm{coef: big.NewRat(1, 1), args: args}
+	}
+	var out []spTerm
+	for _, f := range facets {
+		if contains(f.on, 0) {
+			continue // pulled from point 0
+		}
+		if dim == 2 {
+			if len(f.on) != 2 {
+				return nil, errors.New("convert: internal error: collinear pieces of a convex germ")
+			}
+			out = append(out, mk(0, f.on[0], f.on[1]))
+			continue
+		}
+		// A convex polygon: order its points around the first one by the
+		// cross product about the facet normal, then fan from the first.
+		poly := append([]int(nil), f.on...)
+		normal := icross(sub(pts[poly[1]], pts[poly[0]]), sub(pts[poly[2]], pts[poly[0]]))
+		for t := 2; normal[0].Sign() == 0 && normal[1].Sign() == 0 && normal[2].Sign() == 0 && t+1 < len(poly); t++ {
+			normal = icross(sub(pts[poly[1]], pts[poly[0]]), sub(pts[poly[t+1]], pts[poly[0]]))
+		}
+		// Start from a point extreme in the polygon (the lexicographically
+		// smallest), so the others lie in a half-plane around it.
+		lo := 0
+		for t := range poly {
+			if lexLess(pts[poly[t]], pts[poly[lo]]) {
+				lo = t
+			}
+		}
+		poly[0], poly[lo] = poly[lo], poly[0]
+		o := pts[poly[0]]
+		rest := poly[1:]
+		sort.Slice(rest, func(x, y int) bool {
+			c := icross(sub(pts[rest[x]], o), sub(pts[rest[y]], o))
+			return idot(c, normal).Sign() > 0
+		})
+		for t := 1; t+1 < len(poly); t++ {
+			out = append(out, mk(0, poly[0], poly[t], poly[t+1]))
+		}
+	}
+	return out, nil
+}
+
+// lexLess orders integer vectors lexicographically.
+func lexLess(a, c []*big.Int) bool {
+	for i := range a {
+		if s := a[i].Cmp(c[i]); s != 0 {
+			return s < 0
+		}
+	}
+	return false
+}
+
+// vertexTerms returns Φ_p, the 4-argument terms at the vertex p (step 1):
+// the germ of f there made convex by ridges on the planes through p, and
+// the tetrahedra of a pulling triangulation of its pieces' gradients.
+func vertexTerms(f lexEval, p []*big.Rat, planes []Affine, b *budget) ([]spTerm, error) {
+	var through []Affine
+	for _, h := range planes {
+		if h.Eval(p).Sign() == 0 {
+			through = append(through, h)
+		}
+	}
+	if err := b.spend(len(planes) + len(through)*len(through)); err != nil {
+		return nil, err
+	}
+	rows := make([][]*big.Rat, len(through))
+	for i, h := range through {
+		rows[i] = h.W
+	}
+	if len(pivotColumns(rows, 3)) < 3 {
+		return nil, nil // all planes through p share a line: f is homogeneous at it
+	}
+	lines := map[string][]Affine{}
+	dirs := map[string][]*big.Rat{}
+	var order []string
+	for i := range through {
+		for j := i + 1; j < len(through); j++ {
+			u := cross(through[i].W, through[j].W)
+			if isZeroVec(u) {
+				continue
+			}
+			u = primitive(u)
+			k := pointKey(u)
+			if _, ok := dirs[k]; !ok {
+				dirs[k] = u
+				order = append(order, k)
+			}
+			for _, h := range []Affine{through[i], through[j]} {
+				if !containsAffine(lines[k], h) {
+					lines[k] = append(lines[k], h)
+				}
+			}
+		}
+	}
+	lambda := map[string]*big.Rat{}
+	var probes []sectorProbe
+	for _, k := range order {
+		u := dirs[k]
+		for _, s := range []int64{1, -1} {
+			lead := scaleVec(big.NewRat(s, 1), u)
+			pr, err := aroundLine(f, p, lead, u, lines[k], lambda)
+			if err != nil {
+				return nil, err
+			}
+			probes = append(probes, pr...)
+		}
+	}
+	pieces := convexPieces(f, p, probes, through, lambda, nil)
+	// All pieces vanish at p after subtracting the reference, which is
+	// itself the germ's value there: shift back by f(p) is not needed,
+	// the terms only have to be homogeneous at p.
+	terms, err := fanTop(pieces, 3, b)
+	if err != nil {
+		return nil, err
+	}
+	return terms, nil
+}
+
+// lineTermsAt returns Φ_L, the 3-argument terms along the line ln (step 2):
+// the germ of f − Σ_{p∈L} Φ_p just past ln.base, made convex by ridges on
+// the planes through L, and the triangles of a fan of its pieces' gradients.
+func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, b *budget) ([]spTerm, error) {
+	// Near a point q just past ln.base on L, a term whose maximum is
+	// attained by one or two arguments there is affine or a ridge: nothing
+	// modulo ridges.
+	var pts []spTerm
+	for vi := range ln.points {
+		for _, t := range phi[vi] {
+			if tiedAtMax(t.args, ln.base, ln.u) >= 3 {
+				pts = append(pts, t)
+			}
+		}
+	}
+	if err := b.spend(len(ln.planes) * (len(pts) + 1) * 8); err != nil {
+		return nil, err
+	}
+	r := func(p []*big.Rat, dirs ...[]*big.Rat) Affine {
+		m := f(p, dirs...)
+		for _, t := range pts {
+			m = m.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, p, dirs...))
+		}
+		return m
+	}
+	hs := make([]Affine, 0, len(ln.planes))
+	for _, h := range ln.planes {
+		hs = append(hs, h)
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].key() < hs[j].key() })
+	lambda := map[string]*big.Rat{}
+	probes, err := aroundLine(r, ln.base, ln.u, ln.u, hs, lambda)
+	if err != nil {
+		return nil, err
+	}
+	return fanTop(convexPieces(r, ln.base, probes, hs, lambda, nil), 2, b)
+}
+
+// parallelFor runs fn(0), …, fn(n−1) on GOMAXPROCS workers and returns the
+// first error (or the context's); fn must be safe for concurrent use.
+func parallelFor(ctx context.Context, n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var (
+		next  atomic.Int64
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				err := ctx.Err()
+				if err == nil {
+					err = fn(i)
+				}
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					next.Store(int64(n)) // stop the others early
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
