@@ -270,7 +270,8 @@ func PlanarMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum,
 	if err != nil {
 		return nil, err
 	}
-	f := func(p, d1, d2 []*big.Rat) Affine { return netMapAt(net, p, d1, d2) }
+	nl := newNetLex(net)
+	f := func(p, d1, d2 []*big.Rat) Affine { return nl.mapAt(p, d1, d2) }
 	// Vertices: exact intersections of non-parallel kink lines, with the
 	// lines through each.
 	type vertex struct {

@@ -315,14 +315,20 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 	if err != nil {
 		return nil, err
 	}
-	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return netMapAt(net, p, dirs...) }
+	nl := newNetLex(net)
+	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return nl.mapAt(p, dirs...) }
 	minus1 := big.NewRat(-1, 1)
 
 	// 1. Points (independent of each other).
+	var arity [5]atomic.Int64 // terms so far by arity, for the size check
 	phi := make([][]spTerm, len(verts))
 	err = parallelFor(ctx, len(verts), func(vi int) error {
 		var err error
 		phi[vi], err = vertexTerms(f, verts[vi], planes, b)
+		if err == nil {
+			arity[4].Add(int64(len(phi[vi])))
+			err = checkFormSize(&arity)
+		}
 		return err
 	})
 	if err != nil {
@@ -391,10 +397,15 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 			busy = append(busy, ln)
 		}
 	}
+	tri := triangleLines(phi)
 	perLine := make([][]spTerm, len(busy))
 	err = parallelFor(ctx, len(busy), func(i int) error {
 		var err error
-		perLine[i], err = lineTermsAt(f, busy[i], phi, b)
+		perLine[i], err = lineTermsAt(f, busy[i], phi, tri, b)
+		if err == nil {
+			arity[3].Add(int64(len(perLine[i])))
+			err = checkFormSize(&arity)
+		}
 		return err
 	})
 	if err != nil {
@@ -515,18 +526,46 @@ func containsAffine(s []Affine, a Affine) bool {
 	return false
 }
 
-// tiedAtMax returns how many of fs attain max_i fs[i] at p + ε·d for
-// infinitesimal ε > 0.
-func tiedAtMax(fs []Affine, p, d []*big.Rat) int {
+// tiedAtMax returns the members of fs that attain max_i fs[i] at p + ε·d
+// for infinitesimal ε > 0.
+func tiedAtMax(fs []Affine, p, d []*big.Rat) []Affine {
 	best := maxMapAt(fs, p, d)
 	top := newLexMap(best, p, d)
-	n := 0
+	var out []Affine
 	for _, f := range fs {
 		if newLexMap(f, p, d).cmp(top) == 0 {
-			n++
+			out = append(out, f)
 		}
 	}
-	return n
+	return out
+}
+
+// maxAlong returns the member of fs largest in the lexicographic order of
+// its derivatives along dirs (the first on ties): the active argument of
+// max fs at a perturbed point where all of fs agree to the order before.
+func maxAlong(fs []Affine, dirs [][]*big.Rat) Affine {
+	best, bestKey := 0, make([]*big.Rat, len(dirs))
+	for k, d := range dirs {
+		bestKey[k] = dot(fs[0].W, d)
+	}
+	key := make([]*big.Rat, len(dirs))
+	for i := 1; i < len(fs); i++ {
+		c := 0
+		for k, d := range dirs {
+			key[k] = dot(fs[i].W, d)
+			if c == 0 {
+				c = key[k].Cmp(bestKey[k])
+			}
+			if c < 0 {
+				break
+			}
+		}
+		if c > 0 {
+			best = i
+			copy(bestKey, key)
+		}
+	}
+	return fs[best]
 }
 
 // fanTop returns the full-dimensional simplices of a pulling triangulation
@@ -804,15 +843,19 @@ func vertexTerms(f lexEval, p []*big.Rat, planes []Affine, b *budget) ([]spTerm,
 // lineTermsAt returns Φ_L, the 3-argument terms along the line ln (step 2):
 // the germ of f − Σ_{p∈L} Φ_p just past ln.base, made convex by ridges on
 // the planes through L, and the triangles of a fan of its pieces' gradients.
-func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, b *budget) ([]spTerm, error) {
+func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, tri []map[string][]int, b *budget) ([]spTerm, error) {
 	// Near a point q just past ln.base on L, a term whose maximum is
 	// attained by one or two arguments there is affine or a ridge: nothing
 	// modulo ridges.
+	// Only the arguments tied there can be the max next to L, and they
+	// agree in value and in the derivative along L, so every probe (which
+	// starts base + ε·u) compares them by its later directions only.
 	var pts []spTerm
 	for vi := range ln.points {
-		for _, t := range phi[vi] {
-			if tiedAtMax(t.args, ln.base, ln.u) >= 3 {
-				pts = append(pts, t)
+		for _, ti := range tri[vi][pointKey(ln.u)] {
+			t := phi[vi][ti]
+			if tied := tiedAtMax(t.args, ln.base, ln.u); len(tied) >= 3 {
+				pts = append(pts, spTerm{coef: t.coef, args: tied})
 			}
 		}
 	}
@@ -822,7 +865,7 @@ func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, b *budget) ([]spTerm, er
 	r := func(p []*big.Rat, dirs ...[]*big.Rat) Affine {
 		m := f(p, dirs...)
 		for _, t := range pts {
-			m = m.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, p, dirs...))
+			m = m.plus(new(big.Rat).Neg(t.coef), maxAlong(t.args, dirs[1:]))
 		}
 		return m
 	}
@@ -837,6 +880,41 @@ func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, b *budget) ([]spTerm, er
 		return nil, err
 	}
 	return fanTop(convexPieces(r, ln.base, probes, hs, lambda, nil), 2, b)
+}
+
+// triangleLines indexes the terms of every Φ_p by the directions of their
+// triangle lines: the lines through p where three of a term's arguments
+// agree. Along a line through p, three or more arguments of a term are
+// tied at its max only if the line's direction u is orthogonal to two
+// independent differences of their gradients — a triangle line, since the
+// gradients of a tetrahedron's vertices are affinely independent.
+func triangleLines(phi [][]spTerm) []map[string][]int {
+	out := make([]map[string][]int, len(phi))
+	for vi, ts := range phi {
+		out[vi] = map[string][]int{}
+		for ti, t := range ts {
+			seen := map[string]bool{}
+			a := t.args
+			for i := range a {
+				for j := i + 1; j < len(a); j++ {
+					for k := j + 1; k < len(a); k++ {
+						d1 := addVec(a[i].W, scaleVec(big.NewRat(-1, 1), a[j].W))
+						d2 := addVec(a[i].W, scaleVec(big.NewRat(-1, 1), a[k].W))
+						u := cross(d1, d2)
+						if isZeroVec(u) {
+							continue
+						}
+						key := pointKey(primitive(u))
+						if !seen[key] {
+							seen[key] = true
+							out[vi][key] = append(out[vi][key], ti)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // parallelFor runs fn(0), …, fn(n−1) on GOMAXPROCS workers and returns the
@@ -876,4 +954,20 @@ func parallelFor(ctx context.Context, n int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// checkFormSize fails with ErrTooLarge as soon as the terms found so far
+// (counted by arity) would make a net beyond relu.MaxParams: every term
+// of arity q ≥ 2 needs at least 3⌊q/2⌋ + 2(q mod 2) units in the first
+// hidden layer and 3 (q ≥ 3) or 2 (identity padding) in the second, and the
+// two layers are stored densely.
+func checkFormSize(arity *[5]atomic.Int64) error {
+	a2, a3, a4 := arity[2].Load(), arity[3].Load(), arity[4].Load()
+	w1 := 3*a2 + 5*a3 + 6*a4
+	w2 := 2*a2 + 3*(a3+a4)
+	if w1*w2 > relu.MaxParams {
+		return fmt.Errorf("%w: the spatial construction has found %d terms with 4 arguments and %d with 3 so far, so its net would have more than %d weights between its two hidden layers (relu.MaxParams = %d)",
+			ErrTooLarge, a4, a3, w1*w2, relu.MaxParams)
+	}
+	return nil
 }

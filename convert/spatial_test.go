@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -135,4 +136,27 @@ func TestSpatialConvert(t *testing.T) {
 	if _, err := Convert(ctx, &Input{Kind: KindNet, Net: netOf(t, [][][]float64{{{1, 1}}, {{1}}}, [][]float64{{0}, {0}})}, Options{Method: Spatial, Verify: true}); err == nil {
 		t.Error("spatial method accepted a net with two inputs")
 	}
+}
+
+// TestSpatialFloatWeights runs a PyTorch-like net (uniform ±1/√fan-in float
+// weights, so exact rationals with 2⁵³-sized denominators and no exact ties).
+func TestSpatialFloatWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	widths := []int{3, 3, 3, 1}
+	var ws [][][]float64
+	var bs [][]float64
+	for k := 1; k < len(widths); k++ {
+		s := 1 / math.Sqrt(float64(widths[k-1]))
+		W := make([][]float64, widths[k])
+		B := make([]float64, widths[k])
+		for i := range W {
+			W[i] = make([]float64, widths[k-1])
+			for j := range W[i] {
+				W[i][j] = (2*rng.Float64() - 1) * s
+			}
+			B[i] = (2*rng.Float64() - 1) * s
+		}
+		ws, bs = append(ws, W), append(bs, B)
+	}
+	checkSpatial(t, "float weights", netOf(t, ws, bs), rng)
 }
