@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
@@ -50,6 +51,10 @@ const (
 	proofRefuted                         // an exact region where the maps differ
 )
 
+// precountTimeout bounds the float count that precedes every exact proof
+// by the region engine.
+const precountTimeout = 5 * time.Second
+
 // proveMaps enumerates the exact region complex of net over dom and checks
 // that the map of every region equals want. budget is the number of regions
 // still allowed and is decreased by the regions enumerated. A refutation
@@ -57,6 +62,21 @@ const (
 func proveMaps(ctx context.Context, net *relu.Net, dom region.Domain, want Affine, budget *int) (proofStatus, string, []*big.Rat, error) {
 	if *budget <= 0 {
 		return proofUnaffordable, "work limit reached", nil, nil
+	}
+	// A float count first, in a few seconds at most: it finds a complex
+	// beyond the budget in a fraction of the time the exact enumeration
+	// would take to get there (wide nets make many cells on the way).
+	cctx, cancel := context.WithTimeout(ctx, precountTimeout)
+	_, err := region.Enumerate(cctx, net, dom, region.Options{
+		NoAutoExact: true, MaxRegions: *budget + 1, Vertices: region.VerticesNever})
+	cancel()
+	switch {
+	case errors.Is(err, region.ErrMaxRegions):
+		return proofUnaffordable, fmt.Sprintf("work limit reached: more than %d regions (float count)", *budget), nil, nil
+	case ctx.Err() != nil:
+		return 0, "", nil, ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		return proofUnaffordable, fmt.Sprintf("a float count of the regions took longer than %v", precountTimeout), nil, nil
 	}
 	cx, err := region.Enumerate(ctx, net, dom, region.Options{
 		Exact: true, MaxRegions: *budget + 1, Workers: 1, Vertices: region.VerticesNever})
