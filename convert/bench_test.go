@@ -307,3 +307,44 @@ func BenchmarkPlanar(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFlats runs the recursion over flats (FlatsMaxSum) on the random
+// nets of BenchmarkDepthCompression's generator with n = 3 (to compare with
+// BenchmarkSpatial) and n = 4, default budget; one op is one net.
+func BenchmarkFlats(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range []struct{ n, w int }{{3, 3}, {3, 4}, {4, 2}, {4, 3}} {
+		nets := depthNets(c.n, c.w)
+		b.Run(fmt.Sprintf("n=%d/widths=%dx%d", c.n, c.w, c.w), func(b *testing.B) {
+			var size, terms, hidden, over, done int
+			for i := 0; i < b.N; i++ {
+				ms, err := FlatsMaxSum(ctx, nets[i%len(nets)], 0)
+				if isTooLarge(err) {
+					over++
+					continue
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, err := NetFromMaxSum(ms, relu.Gadget4)
+				if isTooLarge(err) {
+					over++
+					continue
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				size += out.Size()
+				hidden += out.Depth() - 1
+				terms += len(ms.Terms)
+				done++
+			}
+			if done > 0 {
+				b.ReportMetric(float64(size)/float64(done), "size")
+				b.ReportMetric(float64(hidden)/float64(done), "hidden")
+				b.ReportMetric(float64(terms)/float64(done), "terms")
+			}
+			b.ReportMetric(float64(over)/float64(b.N), "too_large")
+		})
+	}
+}

@@ -220,7 +220,7 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 			}
 			break
 		}
-		if (n == 2 && opt.Method == Planar || n == 3 && opt.Method == Spatial) && in.Domain == nil {
+		if (n == 2 && opt.Method == Planar || n >= 3 && opt.Method == Spatial) && in.Domain == nil {
 			break // the planar and spatial constructions read the net's complex themselves
 		}
 		if in.Domain == nil {
@@ -272,8 +272,8 @@ func Convert(ctx context.Context, in *Input, opt Options) (*Result, error) {
 		if opt.Method == Planar && n != 2 {
 			return nil, fmt.Errorf("the planar method needs a function of two inputs, not n = %d", n)
 		}
-		if opt.Method == Spatial && n != 3 {
-			return nil, fmt.Errorf("the spatial method needs a function of three inputs, not n = %d", n)
+		if opt.Method == Spatial && n < 3 {
+			return nil, fmt.Errorf("the spatial method needs a function of three or more inputs, not n = %d", n)
 		}
 		if res.Net == nil {
 			if opt.Method != WangSun {
@@ -423,7 +423,8 @@ func chooseMethod(ctx context.Context, in *Input, pwl *PWL1, lat *Lattice, opt O
 		plain = &chosen{method: LatticeNet, net: ln}
 		consider(plain)
 	}
-	if pm, build, ok := polynomialMethod(in.Dim()); ok && (in.Kind == KindNet || plain != nil) {
+	if pm, build, ok := polynomialMethod(in.Dim()); ok && (in.Kind == KindNet || plain != nil) &&
+		(in.Dim() <= 3 || in.Kind == KindNet && in.Dim() <= autoFlatsMaxDim) {
 		// Polynomial in the kink lines (planes) and vertices of the
 		// function (a net's own, or the max–min net's for a description):
 		// try it first, and skip the exponential constructions when it
@@ -511,6 +512,13 @@ func planarReference(in *Input, lat *Lattice, g relu.Gadget) (*relu.Net, error) 
 	return nil, fmt.Errorf("the planar method does not take %s inputs", in.Kind)
 }
 
+// autoFlatsMaxDim is the largest input dimension for which Auto tries the
+// recursion over flats (FlatsMaxSum), and only on nets: it reads the net's
+// complex in n + 1 dimensions and visits flats of every codimension, which
+// beyond that costs more than the exponential constructions it competes
+// with; --method spatial runs it in any dimension.
+const autoFlatsMaxDim = 5
+
 // polynomialMethod returns the polynomial construction for functions with
 // n inputs, if there is one.
 func polynomialMethod(n int) (m Method, build func(context.Context, *relu.Net, int) (*MaxSum, error), ok bool) {
@@ -519,6 +527,9 @@ func polynomialMethod(n int) (m Method, build func(context.Context, *relu.Net, i
 		return Planar, PlanarMaxSum, true
 	case 3:
 		return Spatial, SpatialMaxSum, true
+	}
+	if n >= 4 {
+		return Spatial, FlatsMaxSum, true
 	}
 	return "", nil, false
 }

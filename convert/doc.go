@@ -129,6 +129,14 @@
 // and is affine beyond that. Terms have at most four arguments: two hidden
 // layers, with work polynomial in the vertices, lines and planes.
 //
+// For n ≥ 4 (FlatsMaxSum, flats.go; also usable for n = 2, 3) the same
+// recursion runs over flats of every codimension n, n−1, …, 2: at a flat of
+// codimension k the convexified germ in the k-dimensional quotient gives
+// terms of k+1 arguments, the cells around the flat are reached through
+// the rays of its central arrangement, and a term found earlier matters at
+// a flat only where k+1 of its arguments tie at its max. At most
+// ⌈log₂(n+1)⌉ hidden layers, work polynomial for fixed n.
+//
 // # Verification
 //
 // Convert with Options.Verify compares the produced net itself with the

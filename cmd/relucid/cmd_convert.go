@@ -24,9 +24,11 @@ f = Σ_j s_j·max_{i∈S_j} ℓ_i with every |S_j| ≤ n+1, max-gadget trees
 --method planar (n = 2: a net directly, a description through its max–min
 net; auto tries it first) builds the Wang–Sun form from the kink lines with one term per extra line through a multiple
 vertex and one per line: polynomial, where the general construction is
-exponential. --method spatial (n = 3, likewise) adds, at every vertex, the
-4-argument maxima of a triangulation of the convexified germ there and,
-along every line on three or more kink planes, 3-argument maxima. --method hybrid groups the min-terms of a max–min form, expands each group
+exponential. --method spatial (n ≥ 3, likewise; auto tries it for n = 3 and
+for nets with 4 or 5 inputs) adds, at every vertex, the (n+1)-argument
+maxima of a triangulation of the convexified germ there, then the same
+along flats of every lower codimension, one ridge per kink hyperplane.
+--method hybrid groups the min-terms of a max–min form, expands each group
 by inclusion–exclusion and takes a max tree over the groups, within the same
 depth and often at polynomial cost. --method auto (the default) builds the
 max–min net, the hybrid net and the Wang–Sun net (the last two within
@@ -79,7 +81,7 @@ examples:
 			out := fs.String("o", "", "output net `OUT.json` (required)")
 			asJSON := fs.Bool("json", false, "print the summary as JSON")
 			verify := fs.Bool("verify", true, "check the result against the input exactly")
-			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (n = 2, polynomial), spatial (n = 3, polynomial), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
+			method := fs.String("method", "auto", "construction: wangsun or hybrid (⌈log₂(n+1)⌉ hidden layers, exact work within --budget), planar (n = 2, polynomial), spatial (n ≥ 3, polynomial for fixed n), lattice (max–min net, may be deeper), or auto (the smallest within ⌈log₂(n+1)⌉ hidden layers)")
 			gadget := fs.Int("gadget", 4, "units per max gadget: 4 (the paper's) or 3")
 			budget := fs.Int("budget", convert.DefaultBudget, "work bound of the exact Wang–Sun and hybrid constructions")
 			box := fs.String("box", "", "convert a net with n ≥ 2 inputs on the box `A:B,C:D,...` only (default: all of R^n)")

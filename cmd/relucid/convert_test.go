@@ -161,7 +161,7 @@ func TestConvertCLIErrors(t *testing.T) {
 			"affine": [{"w": [1], "b": 0}], "terms": [{"sign": 1, "args": [0]}]}`), "-o", "x.json"}, 1, []string{"dm.json", "coefficients"}},
 		{"box of wrong dimension", []string{"convert", net2, "-o", "x.json", "--box", "0:1"}, 2, []string{"2 inputs"}},
 		{"inverted box", []string{"convert", net2, "-o", "x.json", "--box", "1:0,0:1"}, 2, []string{"inverted"}},
-		{"spatial needs three inputs", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--method", "spatial"}, 1, []string{"three inputs"}},
+		{"spatial needs three inputs", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--method", "spatial"}, 1, []string{"three or more inputs"}},
 		{"box for a description", []string{"convert", "../../testdata/convert/hat2d.json", "-o", "x.json", "--box", "0:1,0:1"}, 2, []string{"nets only"}},
 	}
 	for _, tc := range tests {

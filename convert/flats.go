@@ -1,0 +1,714 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// The spatial construction in any dimension (FlatsMaxSum): the recursion of
+// spatial.go over the flats of the kink arrangement, codimension n, n−1, …,
+// 2, then the hyperplanes. At a flat X of codimension k the remainder's germ
+// (f minus the terms found at smaller flats inside X), made convex by
+// ridges on the hyperplanes through X, is the max of its pieces; the
+// k-simplices of a pulling triangulation of their gradients give terms of
+// k+1 arguments, and everything else in the valuation identity is
+// homogeneous at a larger flat. Which flats can carry such a germ: those
+// of f's arrangement with at least k+1 hyperplanes, and those where k+1
+// arguments of a term already found tie (its arguments are affinely
+// independent, so each (k+1)-subset ties on a flat of codimension k); a
+// term matters at X only if such a subset is at its max next to X.
+//
+// The cells around a flat are reached through rays: every cell of an
+// essential central arrangement of rank r ≥ 2 has an extreme ray, where
+// r−1 independent hyperplanes meet, and the cells next to that ray are the
+// cells of the hyperplanes through it (cellDirs).
+
+// nullSpace returns a basis of {d ∈ R^n : r·d = 0 for every row r}.
+func nullSpace(rows [][]*big.Rat, n int) [][]*big.Rat {
+	m := make([][]*big.Rat, len(rows))
+	for i, r := range rows {
+		m[i] = make([]*big.Rat, n)
+		for j := range r {
+			m[i][j] = new(big.Rat).Set(r[j])
+		}
+	}
+	// Reduced row echelon form.
+	var piv []int
+	row := 0
+	for col := 0; col < n && row < len(m); col++ {
+		p := -1
+		for i := row; i < len(m); i++ {
+			if m[i][col].Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		m[row], m[p] = m[p], m[row]
+		inv := new(big.Rat).Inv(m[row][col])
+		for j := range m[row] {
+			m[row][j].Mul(m[row][j], inv)
+		}
+		for i := range m {
+			if i == row || m[i][col].Sign() == 0 {
+				continue
+			}
+			c := new(big.Rat).Set(m[i][col])
+			for j := range m[i] {
+				m[i][j].Sub(m[i][j], new(big.Rat).Mul(c, m[row][j]))
+			}
+		}
+		piv = append(piv, col)
+		row++
+	}
+	isPiv := make([]bool, n)
+	for _, c := range piv {
+		isPiv[c] = true
+	}
+	var basis [][]*big.Rat
+	for free := 0; free < n; free++ {
+		if isPiv[free] {
+			continue
+		}
+		v := make([]*big.Rat, n)
+		for j := range v {
+			v[j] = new(big.Rat)
+		}
+		v[free].SetInt64(1)
+		for i, c := range piv {
+			v[c].Neg(m[i][free])
+		}
+		basis = append(basis, v)
+	}
+	return basis
+}
+
+// rank returns the rank of rows.
+func rank(rows [][]*big.Rat, n int) int { return n - len(nullSpace(rows, n)) }
+
+// cellDirs returns, for every open cell of the central arrangement of the
+// hyperplanes with normals hs inside the subspace orthogonal to cons, a
+// list of directions that leads a perturbed point into it (every cell at
+// least once; the caller appends a full basis to settle everything else).
+func cellDirs(hs, cons [][]*big.Rat, n int, b *budget) ([][][]*big.Rat, error) {
+	N := nullSpace(cons, n)
+	// The hyperplanes that cut the subspace, restricted to it.
+	var cut [][]*big.Rat
+	var restr [][]*big.Rat
+	for _, h := range hs {
+		r := make([]*big.Rat, len(N))
+		nz := false
+		for j, v := range N {
+			r[j] = dot(h, v)
+			nz = nz || r[j].Sign() != 0
+		}
+		if nz {
+			cut = append(cut, h)
+			restr = append(restr, r)
+		}
+	}
+	if len(cut) == 0 {
+		return [][][]*big.Rat{nil}, nil
+	}
+	rk := rank(restr, len(N))
+	if err := b.spend(len(cut) * len(N)); err != nil {
+		return nil, err
+	}
+	if rk == 1 {
+		// One hyperplane inside the subspace: its two sides.
+		for _, v := range N {
+			if dot(cut[0], v).Sign() != 0 {
+				return [][][]*big.Rat{{v}, {scaleVec(big.NewRat(-1, 1), v)}}, nil
+			}
+		}
+	}
+	// Rays: r−1 independent hyperplanes, one direction off the lineality.
+	var out [][][]*big.Rat
+	seen := map[string]bool{}
+	idx := make([]int, rk-1)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		sub := make([][]*big.Rat, 0, len(cons)+rk-1)
+		sub = append(sub, cons...)
+		for _, i := range idx {
+			sub = append(sub, cut[i])
+		}
+		if rank(sub, n) == rank(cons, n)+rk-1 {
+			for _, rho := range nullSpace(sub, n) {
+				var tied [][]*big.Rat
+				var key strings.Builder
+				off := false
+				for hi, h := range cut {
+					if dot(h, rho).Sign() == 0 {
+						tied = append(tied, h)
+						fmt.Fprintf(&key, "%d,", hi)
+					} else {
+						off = true
+					}
+				}
+				if !off || seen[key.String()] {
+					continue
+				}
+				seen[key.String()] = true
+				for _, s := range []int64{1, -1} {
+					ray := scaleVec(big.NewRat(s, 1), rho)
+					subCells, err := cellDirs(tied, cons, n, b)
+					if err != nil {
+						return nil, err
+					}
+					for _, c := range subCells {
+						out = append(out, append([][]*big.Rat{ray}, c...))
+					}
+				}
+				break
+			}
+		}
+		if !nextComb(idx, len(cut)) {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("convert: internal error: an arrangement of rank ≥ 2 without a ray")
+	}
+	return out, nil
+}
+
+// stdBasis returns e_1, …, e_n.
+func stdBasis(n int) [][]*big.Rat {
+	out := make([][]*big.Rat, n)
+	for i := range out {
+		out[i] = make([]*big.Rat, n)
+		for j := range out[i] {
+			out[i][j] = new(big.Rat)
+		}
+		out[i][i].SetInt64(1)
+	}
+	return out
+}
+
+// convexGerm returns the pieces (minus the first) of G = g + Σ λ_H·max(0, ℓ_H)
+// around the flat through base with direction basis along, where g is read
+// through eval and the hyperplanes hs all contain the flat.
+func convexGerm(eval lexEval, base []*big.Rat, along [][]*big.Rat, hs []Affine, b *budget) ([]Affine, error) {
+	n := len(base)
+	normals := make([][]*big.Rat, len(hs))
+	for i, h := range hs {
+		normals[i] = h.W
+	}
+	tail := stdBasis(n)
+	probe := func(dirs ...[][]*big.Rat) [][]*big.Rat {
+		var all [][]*big.Rat
+		all = append(all, along...)
+		for _, d := range dirs {
+			all = append(all, d...)
+		}
+		return append(all, tail...)
+	}
+	// λ_H from the jumps on every facet of H around the flat.
+	lambda := map[string]*big.Rat{}
+	for i, h := range hs {
+		others := append(append([][]*big.Rat(nil), normals[:i]...), normals[i+1:]...)
+		facets, err := cellDirs(others, [][]*big.Rat{h.W}, n, b)
+		if err != nil {
+			return nil, err
+		}
+		lam := new(big.Rat)
+		for _, fd := range facets {
+			plus := eval(base, probe(fd, [][]*big.Rat{h.W})...)
+			minus := eval(base, probe(fd, [][]*big.Rat{scaleVec(big.NewRat(-1, 1), h.W)})...)
+			diff := plus.plus(big.NewRat(-1, 1), minus)
+			j := new(big.Rat).Quo(dot(diff.W, h.W), dot(h.W, h.W))
+			if diff.key() != h.scaled(j).key() {
+				return nil, fmt.Errorf("convert: internal error: a kink of the function is not on hyperplane %s", fmtAffine(h))
+			}
+			if neg := new(big.Rat).Neg(j); neg.Cmp(lam) > 0 {
+				lam = neg
+			}
+		}
+		lambda[h.key()] = lam
+	}
+	cells, err := cellDirs(normals, nil, n, b)
+	if err != nil {
+		return nil, err
+	}
+	probes := make([]sectorProbe, len(cells))
+	for i, c := range cells {
+		probes[i] = sectorProbe{dirs: probe(c)}
+	}
+	return convexPieces(eval, base, probes, hs, lambda, nil), nil
+}
+
+// topSimplices returns the terms max over the vertices of each
+// full-dimensional simplex of a pulling triangulation of the gradients of
+// pieces (in convex position, spanning dim dimensions; none if they span
+// fewer).
+func topSimplices(pieces []Affine, dim int, b *budget) ([]spTerm, error) {
+	if len(pieces) < dim+1 {
+		return nil, nil
+	}
+	n := len(pieces[0].W)
+	pts := make([][]*big.Rat, len(pieces))
+	for i, p := range pieces {
+		pts[i] = addVec(p.W, scaleVec(big.NewRat(-1, 1), pieces[0].W))
+	}
+	if d := rank(pts, n); d < dim {
+		return nil, nil
+	} else if d > dim {
+		return nil, fmt.Errorf("convert: internal error: gradients span %d dimensions, not %d", d, dim)
+	}
+	ids := make([]int, len(pieces))
+	for i := range ids {
+		ids[i] = i
+	}
+	simplices, err := pulling(pts, ids, dim, b)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]spTerm, len(simplices))
+	for i, s := range simplices {
+		args := make([]Affine, len(s))
+		for j, id := range s {
+			args[j] = pieces[id]
+		}
+		out[i] = spTerm{coef: big.NewRat(1, 1), args: args}
+	}
+	return out, nil
+}
+
+// pulling returns a pulling triangulation of the points ids (in convex
+// position, affine dimension dim): the cone from the first point over the
+// triangulations of the facets not containing it.
+func pulling(pts [][]*big.Rat, ids []int, dim int, b *budget) ([][]int, error) {
+	if dim == 0 {
+		return [][]int{{ids[0]}}, nil
+	}
+	if dim == 1 {
+		if len(ids) != 2 {
+			return nil, errors.New("convert: internal error: collinear gradients of a convex germ")
+		}
+		return [][]int{{ids[0], ids[1]}}, nil
+	}
+	n := len(pts[0])
+	o := pts[ids[0]]
+	rel := func(i int) []*big.Rat { return addVec(pts[i], scaleVec(big.NewRat(-1, 1), o)) }
+	// The affine hull's directions, to find facet normals within it.
+	var span [][]*big.Rat
+	for _, i := range ids[1:] {
+		span = append(span, rel(i))
+	}
+	perp := nullSpace(span, n) // normals of the hull, to be excluded
+	var facets [][]int
+	seen := map[string]bool{}
+	sub := make([]int, dim)
+	for i := range sub {
+		sub[i] = i
+	}
+	for {
+		if err := b.spend(len(ids)); err != nil {
+			return nil, err
+		}
+		// The hyperplane (within the hull) through the dim points sub.
+		rows := append([][]*big.Rat(nil), perp...)
+		base := pts[ids[sub[0]]]
+		for _, s := range sub[1:] {
+			rows = append(rows, addVec(pts[ids[s]], scaleVec(big.NewRat(-1, 1), base)))
+		}
+		if ns := nullSpace(rows, n); len(ns) == 1 {
+			nu := ns[0]
+			off := dot(nu, base)
+			side := 0
+			var on []int
+			ok := true
+			for _, i := range ids {
+				s := new(big.Rat).Sub(dot(nu, pts[i]), off).Sign()
+				if s == 0 {
+					on = append(on, i)
+				} else if side == 0 {
+					side = s
+				} else if s != side {
+					ok = false
+					break
+				}
+			}
+			if ok && side != 0 {
+				k := fmt.Sprint(on)
+				if !seen[k] {
+					seen[k] = true
+					facets = append(facets, on)
+				}
+			}
+		}
+		if !nextComb(sub, len(ids)) {
+			break
+		}
+	}
+	var out [][]int
+	for _, f := range facets {
+		if contains(f, ids[0]) {
+			continue
+		}
+		tri, err := pulling(pts, f, dim-1, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tri {
+			out = append(out, append([]int{ids[0]}, t...))
+		}
+	}
+	return out, nil
+}
+
+// flat is an affine subspace of the arrangement with the hyperplanes
+// through it and the terms that may be active next to it.
+type flat struct {
+	base    []*big.Rat
+	along   [][]*big.Rat // a basis of its directions
+	planes  map[string]Affine
+	terms   []int // indices into the terms found so far
+	codim   int
+	fromArr bool // a flat of f's own arrangement
+}
+
+// flatOf returns the flat where all of hs vanish (canonical key: the
+// reduced echelon form of the augmented system), or ok = false when they
+// do not meet in a flat of codimension codim.
+func flatOf(hs []Affine, codim int) (key string, base []*big.Rat, along [][]*big.Rat, ok bool) {
+	n := len(hs[0].W)
+	rows := make([][]*big.Rat, len(hs))
+	aug := make([][]*big.Rat, len(hs))
+	for i, h := range hs {
+		rows[i] = h.W
+		aug[i] = append(append([]*big.Rat(nil), h.W...), h.B)
+	}
+	if rank(rows, n) != codim {
+		return "", nil, nil, false
+	}
+	if rank(aug, n+1) != codim {
+		return "", nil, nil, false // parallel: no common point
+	}
+	along = nullSpace(rows, n)
+	// The point of the flat orthogonal to its directions.
+	var sys [][]*big.Rat
+	var rhs []*big.Rat
+	for i, r := range rows {
+		cand := append(append([][]*big.Rat(nil), sys...), r)
+		if rank(cand, n) == len(cand) {
+			sys = cand
+			rhs = append(rhs, new(big.Rat).Neg(hs[i].B))
+		}
+	}
+	for _, v := range along {
+		sys = append(sys, v)
+		rhs = append(rhs, new(big.Rat))
+	}
+	base, ok = solve(sys, rhs)
+	if !ok {
+		return "", nil, nil, false
+	}
+	// The flat is determined by its point orthogonal to the directions and
+	// the directions' span; the null-space basis above is canonical for a
+	// given span (reduced echelon form of the normals' row space).
+	var k strings.Builder
+	k.WriteString(pointKey(base))
+	for _, v := range along {
+		k.WriteString("|")
+		k.WriteString(pointKey(v))
+	}
+	return k.String(), base, along, true
+}
+
+// FlatsMaxSum returns the Wang–Sun form of a net with n ≥ 2 inputs and one
+// output by the recursion over flats (see above), valid on all of R^n.
+func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, error) {
+	n := net.InputDim()
+	b, err := polyStart(net, n, "spatial", budgetSteps)
+	if err != nil {
+		return nil, err
+	}
+	if n < 2 {
+		return nil, errors.New("convert: the spatial construction needs n ≥ 2 inputs")
+	}
+	hyper, _, err := kinkHyperplanes(ctx, net)
+	if err != nil {
+		return nil, err
+	}
+	verts, err := netVertices(ctx, net)
+	if err != nil {
+		return nil, err
+	}
+	nl := newNetLex(net)
+	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return nl.mapAt(p, dirs...) }
+	var terms []spTerm
+	var arity [5]atomic.Int64
+	for codim := n; codim >= 2; codim-- {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		flats := map[string]*flat{}
+		var order []string
+		get := func(key string, base []*big.Rat, along [][]*big.Rat) *flat {
+			fl := flats[key]
+			if fl == nil {
+				fl = &flat{base: base, along: along, planes: map[string]Affine{}, codim: codim}
+				flats[key] = fl
+				order = append(order, key)
+			}
+			return fl
+		}
+		// Flats of f's arrangement.
+		if codim == n {
+			for _, p := range verts {
+				var through []Affine
+				for _, h := range hyper {
+					if h.Eval(p).Sign() == 0 {
+						through = append(through, h)
+					}
+				}
+				if len(through) < n+1 {
+					continue
+				}
+				if key, base, along, ok := flatOf(through, n); ok {
+					fl := get(key, base, along)
+					fl.fromArr = true
+					for _, h := range through {
+						fl.planes[h.key()] = h
+					}
+				}
+			}
+		} else {
+			idx := make([]int, codim)
+			for i := range idx {
+				idx[i] = i
+			}
+			for len(hyper) >= codim {
+				if err := b.spend(len(hyper)); err != nil {
+					return nil, err
+				}
+				hs := make([]Affine, codim)
+				for i, j := range idx {
+					hs[i] = hyper[j]
+				}
+				if key, base, along, ok := flatOf(hs, codim); ok {
+					if flats[key] == nil {
+						fl := get(key, base, along)
+						fl.fromArr = true
+						for _, h := range hyper {
+							if h.Eval(base).Sign() == 0 && isZeroOn(h, along) {
+								fl.planes[h.key()] = h
+							}
+						}
+					}
+				}
+				if !nextComb(idx, len(hyper)) {
+					break
+				}
+			}
+		}
+		// Flats where codim+1 arguments of a term tie.
+		for ti, t := range terms {
+			sub := make([]int, codim+1)
+			for i := range sub {
+				sub[i] = i
+			}
+			for len(t.args) >= codim+1 {
+				diffs := make([]Affine, codim)
+				for i := 1; i <= codim; i++ {
+					diffs[i-1] = t.args[sub[0]].plus(big.NewRat(-1, 1), t.args[sub[i]])
+				}
+				if key, base, along, ok := flatOf(diffs, codim); ok {
+					fl := get(key, base, along)
+					fl.terms = append(fl.terms, ti)
+				}
+				if !nextComb(sub, len(t.args)) {
+					break
+				}
+			}
+		}
+		// Process them (independent of each other).
+		list := make([]*flat, 0, len(order))
+		for _, k := range order {
+			list = append(list, flats[k])
+		}
+		found := make([][]spTerm, len(list))
+		err := parallelFor(ctx, len(list), func(i int) error {
+			var err error
+			found[i], err = flatTerms(f, list[i], terms, b)
+			if err == nil {
+				arity[min(codim+1, 4)].Add(int64(len(found[i])))
+				err = checkFormSize(&arity)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, ts := range found {
+			terms = append(terms, ts...)
+		}
+	}
+	return hyperplaneStage(ctx, f, n, hyper, terms, b)
+}
+
+// isZeroOn reports whether h's gradient is orthogonal to every direction.
+func isZeroOn(h Affine, along [][]*big.Rat) bool {
+	for _, v := range along {
+		if dot(h.W, v).Sign() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// flatTerms returns the terms of arity codim+1 at the flat fl: the
+// remainder (f minus the terms whose codim+1 tied arguments are at their
+// max next to fl) made convex around fl, and the full-dimensional
+// simplices of a pulling triangulation of its pieces' gradients.
+func flatTerms(f lexEval, fl *flat, terms []spTerm, b *budget) ([]spTerm, error) {
+	k := fl.codim
+	var act []spTerm
+	planes := map[string]Affine{}
+	for key, h := range fl.planes {
+		planes[key] = h
+	}
+	for _, ti := range dedupInts(fl.terms) {
+		t := terms[ti]
+		tied := tiedAtMaxAlong(t.args, fl.base, fl.along)
+		if len(tied) < k+1 {
+			continue
+		}
+		act = append(act, spTerm{coef: t.coef, args: tied})
+		for _, h := range (spTerm{args: tied}).planes() {
+			planes[h.key()] = h
+		}
+	}
+	if len(planes) < k+1 {
+		return nil, nil
+	}
+	hs := make([]Affine, 0, len(planes))
+	for _, h := range planes {
+		hs = append(hs, h)
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].key() < hs[j].key() })
+	if err := b.spend(len(hs) * (len(act) + 1)); err != nil {
+		return nil, err
+	}
+	na := len(fl.along)
+	r := func(p []*big.Rat, dirs ...[]*big.Rat) Affine {
+		m := f(p, dirs...)
+		for _, t := range act {
+			m = m.plus(new(big.Rat).Neg(t.coef), maxAlong(t.args, dirs[na:]))
+		}
+		return m
+	}
+	pieces, err := convexGerm(r, fl.base, fl.along, hs, b)
+	if err != nil {
+		return nil, err
+	}
+	return topSimplices(pieces, k, b)
+}
+
+// tiedAtMaxAlong returns the members of fs that attain the max at
+// p + ε·d1 + ε²·d2 + … for the directions along.
+func tiedAtMaxAlong(fs []Affine, p []*big.Rat, along [][]*big.Rat) []Affine {
+	top := newLexMap(maxMapAt(fs, p, along...), p, along...)
+	var out []Affine
+	for _, f := range fs {
+		if newLexMap(f, p, along...).cmp(top) == 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hyperplaneStage adds to terms one ridge per hyperplane (the remainder's
+// constant jump across it) and the affine remainder, and returns the form.
+func hyperplaneStage(ctx context.Context, f lexEval, n int, hyper []Affine, terms []spTerm, b *budget) (*MaxSum, error) {
+	minus1 := big.NewRat(-1, 1)
+	byPlane := map[string][]int{}
+	planeOf := map[string]Affine{}
+	var order []string
+	note := func(h Affine, t int) {
+		k := h.key()
+		if _, ok := planeOf[k]; !ok {
+			planeOf[k] = h
+			order = append(order, k)
+		}
+		if t >= 0 {
+			byPlane[k] = append(byPlane[k], t)
+		}
+	}
+	for _, h := range hyper {
+		note(h, -1)
+	}
+	for ti, t := range terms {
+		for _, h := range t.planes() {
+			note(h, ti)
+		}
+	}
+	zero := zeroAffine(n)
+	var ridges []spTerm
+	for _, k := range order {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h := planeOf[k]
+		ts := dedupInts(byPlane[k])
+		if err := b.spend(len(ts) + 1); err != nil {
+			return nil, err
+		}
+		nn := dot(h.W, h.W)
+		base := scaleVec(new(big.Rat).Quo(new(big.Rat).Neg(h.B), nn), h.W)
+		in := nullSpace([][]*big.Rat{h.W}, n)
+		eval := func(side []*big.Rat) Affine {
+			dirs := append(append([][]*big.Rat(nil), in...), side)
+			m := f(base, dirs...)
+			for _, ti := range ts {
+				t := terms[ti]
+				m = m.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, base, dirs...))
+			}
+			return m
+		}
+		diff := eval(h.W).plus(minus1, eval(scaleVec(minus1, h.W)))
+		j := new(big.Rat).Quo(dot(diff.W, h.W), nn)
+		if diff.key() != h.scaled(j).key() {
+			return nil, fmt.Errorf("convert: internal error: the remainder has a kink off hyperplane %s", fmtAffine(h))
+		}
+		if j.Sign() != 0 {
+			ridges = append(ridges, spTerm{coef: j, args: []Affine{zero, h}})
+		}
+	}
+	all := append(terms, ridges...)
+	o := make([]*big.Rat, n)
+	for i := range o {
+		o[i] = new(big.Rat)
+	}
+	e := stdBasis(n)
+	rem := f(o, e...)
+	sb := newSumBuilder(n)
+	for _, t := range all {
+		rem = rem.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, o, e...))
+		abs := new(big.Rat).Abs(t.coef)
+		ids := make([]int, len(t.args))
+		for i, a := range t.args {
+			ids[i] = sb.fn(a.scaled(abs))
+		}
+		sb.add(ids, t.coef.Sign())
+	}
+	sb.add([]int{sb.fn(rem)}, 1)
+	ms := sb.result()
+	if ms.MaxArity() > n+1 {
+		return nil, fmt.Errorf("convert: internal error: a term has %d > n+1 arguments", ms.MaxArity())
+	}
+	return ms, nil
+}
