@@ -30,46 +30,11 @@ import (
 // r−1 independent hyperplanes meet, and the cells next to that ray are the
 // cells of the hyperplanes through it (cellDirs).
 
-// nullSpace returns a basis of {d ∈ R^n : r·d = 0 for every row r}.
+// nullSpace returns a basis of {d ∈ R^n : r·d = 0 for every row r}, one
+// vector per free column of the reduced echelon form (so the basis depends
+// only on the rows' span).
 func nullSpace(rows [][]*big.Rat, n int) [][]*big.Rat {
-	m := make([][]*big.Rat, len(rows))
-	for i, r := range rows {
-		m[i] = make([]*big.Rat, n)
-		for j := range r {
-			m[i][j] = new(big.Rat).Set(r[j])
-		}
-	}
-	// Reduced row echelon form.
-	var piv []int
-	row := 0
-	for col := 0; col < n && row < len(m); col++ {
-		p := -1
-		for i := row; i < len(m); i++ {
-			if m[i][col].Sign() != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		m[row], m[p] = m[p], m[row]
-		inv := new(big.Rat).Inv(m[row][col])
-		for j := range m[row] {
-			m[row][j].Mul(m[row][j], inv)
-		}
-		for i := range m {
-			if i == row || m[i][col].Sign() == 0 {
-				continue
-			}
-			c := new(big.Rat).Set(m[i][col])
-			for j := range m[i] {
-				m[i][j].Sub(m[i][j], new(big.Rat).Mul(c, m[row][j]))
-			}
-		}
-		piv = append(piv, col)
-		row++
-	}
+	m, piv := rref(rows, n)
 	isPiv := make([]bool, n)
 	for _, c := range piv {
 		isPiv[c] = true
@@ -93,7 +58,7 @@ func nullSpace(rows [][]*big.Rat, n int) [][]*big.Rat {
 }
 
 // rank returns the rank of rows.
-func rank(rows [][]*big.Rat, n int) int { return n - len(nullSpace(rows, n)) }
+func rank(rows [][]*big.Rat, n int) int { return len(pivotColumns(rows, n)) }
 
 // cellDirs returns, for every open cell of the central arrangement of the
 // hyperplanes with normals hs inside the subspace orthogonal to cons, a
@@ -439,16 +404,10 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 	if n < 2 {
 		return nil, errors.New("convert: the spatial construction needs n ≥ 2 inputs")
 	}
-	hyper, _, err := kinkHyperplanes(ctx, net)
+	hyper, verts, f, err := flatsSetup(ctx, net)
 	if err != nil {
 		return nil, err
 	}
-	verts, err := netVertices(ctx, net)
-	if err != nil {
-		return nil, err
-	}
-	nl := newNetLex(net)
-	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return nl.mapAt(p, dirs...) }
 	var terms []spTerm
 	var arity [5]atomic.Int64
 	for codim := n; codim >= 2; codim-- {

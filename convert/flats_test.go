@@ -13,27 +13,7 @@ import (
 // points, near and far.
 func checkFlats(t *testing.T, name string, net *relu.Net, rng *rand.Rand) *MaxSum {
 	t.Helper()
-	n := net.InputDim()
-	ms, err := FlatsMaxSum(context.Background(), net, 50_000_000)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if ms.MaxArity() > n+1 {
-		t.Fatalf("%s: arity %d", name, ms.MaxArity())
-	}
-	for k := 0; k < 300; k++ {
-		x := randPoint(rng, n)
-		if k%4 == 0 {
-			for i := range x {
-				x[i].Mul(x[i], big.NewRat(int64(1+rng.IntN(1000)), 1))
-			}
-		}
-		want := net.EvalRat(x)[0]
-		if got := ms.Eval(x); got.Cmp(want) != 0 {
-			t.Fatalf("%s: at %s the form gives %s, the net %s", name, fmtPoint(x), got.RatString(), want.RatString())
-		}
-	}
-	return ms
+	return checkPolyForm(t, name, net, rng, FlatsMaxSum)
 }
 
 func TestFlatsAllDimensions(t *testing.T) {

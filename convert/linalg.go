@@ -95,6 +95,13 @@ func det(a [][]*big.Rat) *big.Rat {
 // pivotColumns returns the pivot columns of the row-echelon form of the rows,
 // i.e. coordinates onto which the projection of the rows' span is injective.
 func pivotColumns(rows [][]*big.Rat, ncols int) []int {
+	_, piv := rref(rows, ncols)
+	return piv
+}
+
+// rref returns the reduced row echelon form of rows (a copy; its first
+// len(piv) rows are the nonzero ones) and its pivot columns.
+func rref(rows [][]*big.Rat, ncols int) ([][]*big.Rat, []int) {
 	m := make([][]*big.Rat, len(rows))
 	for i := range rows {
 		m[i] = make([]*big.Rat, ncols)
@@ -117,11 +124,15 @@ func pivotColumns(rows [][]*big.Rat, ncols int) []int {
 			continue
 		}
 		m[r], m[p] = m[p], m[r]
-		for i := r + 1; i < len(m); i++ {
-			if m[i][c].Sign() == 0 {
+		inv := new(big.Rat).Inv(m[r][c])
+		for j := c; j < ncols; j++ {
+			m[r][j].Mul(m[r][j], inv)
+		}
+		for i := range m {
+			if i == r || m[i][c].Sign() == 0 {
 				continue
 			}
-			f := new(big.Rat).Quo(m[i][c], m[r][c])
+			f := new(big.Rat).Set(m[i][c])
 			for j := c; j < ncols; j++ {
 				m[i][j].Sub(m[i][j], t.Mul(f, m[r][j]))
 			}
@@ -129,5 +140,5 @@ func pivotColumns(rows [][]*big.Rat, ncols int) []int {
 		piv = append(piv, c)
 		r++
 	}
-	return piv
+	return m, piv
 }

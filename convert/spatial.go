@@ -307,17 +307,10 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 	if err != nil {
 		return nil, err
 	}
-	planes, _, err := kinkHyperplanes(ctx, net)
+	planes, verts, f, err := flatsSetup(ctx, net)
 	if err != nil {
 		return nil, err
 	}
-	verts, err := netVertices(ctx, net)
-	if err != nil {
-		return nil, err
-	}
-	nl := newNetLex(net)
-	f := func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return nl.mapAt(p, dirs...) }
-	minus1 := big.NewRat(-1, 1)
 
 	// 1. Points (independent of each other).
 	var arity [5]atomic.Int64 // terms so far by arity, for the size check
@@ -416,104 +409,12 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 		lineTerms = append(lineTerms, ts...)
 	}
 
-	// 3. Planes: the remainder's constant jump on each.
+	// 3. Planes: the remainder's constant jump on each; the affine rest.
 	var all []spTerm
 	for _, ts := range phi {
 		all = append(all, ts...)
 	}
-	all = append(all, lineTerms...)
-	byPlane := map[string][]int{}
-	planeOf := map[string]Affine{}
-	var planeOrder []string
-	note := func(h Affine, t int) {
-		k := h.key()
-		if _, ok := planeOf[k]; !ok {
-			planeOf[k] = h
-			planeOrder = append(planeOrder, k)
-		}
-		if t >= 0 {
-			byPlane[k] = append(byPlane[k], t)
-		}
-	}
-	for _, h := range planes {
-		note(h, -1)
-	}
-	for ti, t := range all {
-		for _, h := range t.planes() {
-			note(h, ti)
-		}
-	}
-	var ridges []spTerm
-	zero := zeroAffine(3)
-	for _, k := range planeOrder {
-		h := planeOf[k]
-		ts := dedupInts(byPlane[k])
-		if err := b.spend(len(ts) + 1); err != nil {
-			return nil, err
-		}
-		nn := dot(h.W, h.W)
-		base := scaleVec(new(big.Rat).Quo(new(big.Rat).Neg(h.B), nn), h.W)
-		d1 := cross(h.W, unitOff(h.W))
-		d2 := cross(h.W, d1)
-		eval := func(dirs ...[]*big.Rat) Affine {
-			m := f(base, dirs...)
-			for _, ti := range ts {
-				t := all[ti]
-				m = m.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, base, dirs...))
-			}
-			return m
-		}
-		diff := eval(d1, d2, h.W).plus(minus1, eval(d1, d2, scaleVec(minus1, h.W)))
-		j := dot(diff.W, h.W)
-		j.Quo(j, nn)
-		if diff.key() != h.scaled(j).key() {
-			return nil, fmt.Errorf("convert: internal error: the spatial remainder has a kink off plane %s", fmtAffine(h))
-		}
-		if j.Sign() != 0 {
-			ridges = append(ridges, spTerm{coef: j, args: []Affine{zero, h}})
-		}
-	}
-	all = append(all, ridges...)
-
-	// The affine remainder, read at a generic perturbed origin.
-	o := []*big.Rat{new(big.Rat), new(big.Rat), new(big.Rat)}
-	e := [][]*big.Rat{{big.NewRat(1, 1), new(big.Rat), new(big.Rat)}, {new(big.Rat), big.NewRat(1, 1), new(big.Rat)}, {new(big.Rat), new(big.Rat), big.NewRat(1, 1)}}
-	rem := f(o, e...)
-	sb := newSumBuilder(3)
-	for _, t := range all {
-		rem = rem.plus(new(big.Rat).Neg(t.coef), maxMapAt(t.args, o, e...))
-		abs := new(big.Rat).Abs(t.coef)
-		ids := make([]int, len(t.args))
-		for i, a := range t.args {
-			ids[i] = sb.fn(a.scaled(abs))
-		}
-		sb.add(ids, t.coef.Sign())
-	}
-	sb.add([]int{sb.fn(rem)}, 1)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ms := sb.result()
-	if ms.MaxArity() > 4 {
-		return nil, errors.New("convert: internal error: a spatial term has more than 4 arguments")
-	}
-	return ms, nil
-}
-
-// unitOff returns a coordinate vector not parallel to the nonzero w.
-func unitOff(w []*big.Rat) []*big.Rat {
-	best := 0
-	for i := range w {
-		if new(big.Rat).Abs(w[i]).Cmp(new(big.Rat).Abs(w[best])) < 0 {
-			best = i
-		}
-	}
-	e := make([]*big.Rat, len(w))
-	for i := range e {
-		e[i] = new(big.Rat)
-	}
-	e[best].SetInt64(1)
-	return e
+	return hyperplaneStage(ctx, f, 3, planes, append(all, lineTerms...), b)
 }
 
 func containsAffine(s []Affine, a Affine) bool {
@@ -970,4 +871,20 @@ func checkFormSize(arity *[5]atomic.Int64) error {
 			ErrTooLarge, a4, a3, w1*w2, relu.MaxParams)
 	}
 	return nil
+}
+
+// flatsSetup reads what the constructions over flats need from a net: its
+// kink hyperplanes, candidate vertices, and its exact maps at perturbed
+// points.
+func flatsSetup(ctx context.Context, net *relu.Net) ([]Affine, [][]*big.Rat, lexEval, error) {
+	hyper, _, err := kinkHyperplanes(ctx, net)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	verts, err := netVertices(ctx, net)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nl := newNetLex(net)
+	return hyper, verts, func(p []*big.Rat, dirs ...[]*big.Rat) Affine { return nl.mapAt(p, dirs...) }, nil
 }

@@ -15,15 +15,23 @@ import (
 // defect).
 func checkSpatial(t *testing.T, name string, net *relu.Net, rng *rand.Rand) *MaxSum {
 	t.Helper()
-	ms, err := SpatialMaxSum(context.Background(), net, 50_000_000)
+	return checkPolyForm(t, name, net, rng, SpatialMaxSum)
+}
+
+// checkPolyForm builds the form of net with build and compares it with the
+// net at exact random points, near and far.
+func checkPolyForm(t *testing.T, name string, net *relu.Net, rng *rand.Rand, build func(context.Context, *relu.Net, int) (*MaxSum, error)) *MaxSum {
+	t.Helper()
+	n := net.InputDim()
+	ms, err := build(context.Background(), net, 50_000_000)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	if ms.MaxArity() > 4 {
+	if ms.MaxArity() > n+1 {
 		t.Fatalf("%s: arity %d", name, ms.MaxArity())
 	}
-	for k := 0; k < 400; k++ {
-		x := randPoint(rng, 3)
+	for k := 0; k < 300; k++ {
+		x := randPoint(rng, n)
 		if k%4 == 0 {
 			for i := range x {
 				x[i].Mul(x[i], big.NewRat(int64(1+rng.IntN(1000)), 1))
