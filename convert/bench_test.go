@@ -313,7 +313,7 @@ func BenchmarkPlanar(b *testing.B) {
 // BenchmarkSpatial) and n = 4, default budget; one op is one net.
 func BenchmarkFlats(b *testing.B) {
 	ctx := context.Background()
-	for _, c := range []struct{ n, w int }{{3, 3}, {3, 4}, {4, 2}, {4, 3}} {
+	for _, c := range []struct{ n, w int }{{3, 3}, {3, 4}, {4, 2}, {4, 3}, {4, 4}} {
 		nets := depthNets(c.n, c.w)
 		b.Run(fmt.Sprintf("n=%d/widths=%dx%d", c.n, c.w, c.w), func(b *testing.B) {
 			var size, terms, hidden, over, done int

@@ -264,6 +264,11 @@ func pulling(pts [][]*big.Rat, ids []int, dim int, b *budget) ([][]int, error) {
 		}
 		return [][]int{{ids[0], ids[1]}}, nil
 	}
+	// The facets are found among all dim-subsets: charge that work up front,
+	// so a germ with too many pieces fails at once.
+	if err := b.spend(binomCapped(len(ids), dim, 1<<40) * len(ids)); err != nil {
+		return nil, err
+	}
 	n := len(pts[0])
 	o := pts[ids[0]]
 	rel := func(i int) []*big.Rat { return addVec(pts[i], scaleVec(big.NewRat(-1, 1), o)) }
@@ -280,9 +285,6 @@ func pulling(pts [][]*big.Rat, ids []int, dim int, b *budget) ([][]int, error) {
 		sub[i] = i
 	}
 	for {
-		if err := b.spend(len(ids)); err != nil {
-			return nil, err
-		}
 		// The hyperplane (within the hull) through the dim points sub.
 		rows := append([][]*big.Rat(nil), perp...)
 		base := pts[ids[sub[0]]]
@@ -408,6 +410,24 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 	if err != nil {
 		return nil, err
 	}
+	// The hyperplanes through each vertex where they span R^n.
+	var vertexPlanes [][]Affine
+	for _, p := range verts {
+		var through []Affine
+		rows := [][]*big.Rat{}
+		for _, h := range hyper {
+			if h.Eval(p).Sign() == 0 {
+				through = append(through, h)
+				rows = append(rows, h.W)
+			}
+		}
+		if err := b.spend(len(hyper)); err != nil {
+			return nil, err
+		}
+		if rank(rows, n) == n {
+			vertexPlanes = append(vertexPlanes, through)
+		}
+	}
 	var terms []spTerm
 	var arity [5]atomic.Int64
 	for codim := n; codim >= 2; codim-- {
@@ -425,52 +445,63 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 			}
 			return fl
 		}
-		// Flats of f's arrangement.
-		if codim == n {
-			for _, p := range verts {
-				var through []Affine
-				for _, h := range hyper {
-					if h.Eval(p).Sign() == 0 {
-						through = append(through, h)
-					}
-				}
-				if len(through) < n+1 {
-					continue
-				}
-				if key, base, along, ok := flatOf(through, n); ok {
-					fl := get(key, base, along)
-					fl.fromArr = true
-					for _, h := range through {
-						fl.planes[h.key()] = h
-					}
+		// Flats of f's arrangement that can carry a germ of f beyond lower
+		// codimensions: affine hulls of faces of its complex, each spanned
+		// by hyperplanes through a vertex of that face (codimension 2:
+		// all pairs, cheap, which also covers faces without a vertex).
+		addArr := func(hs []Affine, pool []Affine) error {
+			key, base, along, ok := flatOf(hs, codim)
+			if !ok || flats[key] != nil {
+				return nil
+			}
+			if err := b.spend(len(pool)); err != nil {
+				return err
+			}
+			fl := get(key, base, along)
+			fl.fromArr = true
+			for _, h := range pool {
+				if h.Eval(base).Sign() == 0 && isZeroOn(h, along) {
+					fl.planes[h.key()] = h
 				}
 			}
-		} else {
+			return nil
+		}
+		subsets := func(pool []Affine, fn func([]Affine) error) error {
+			if len(pool) < codim {
+				return nil
+			}
 			idx := make([]int, codim)
 			for i := range idx {
 				idx[i] = i
 			}
-			for len(hyper) >= codim {
-				if err := b.spend(len(hyper)); err != nil {
+			hs := make([]Affine, codim)
+			for {
+				for i, j := range idx {
+					hs[i] = pool[j]
+				}
+				if err := fn(hs); err != nil {
+					return err
+				}
+				if !nextComb(idx, len(pool)) {
+					return nil
+				}
+			}
+		}
+		switch {
+		case codim == n:
+			for _, through := range vertexPlanes {
+				if err := addArr(through, through); err != nil {
 					return nil, err
 				}
-				hs := make([]Affine, codim)
-				for i, j := range idx {
-					hs[i] = hyper[j]
-				}
-				if key, base, along, ok := flatOf(hs, codim); ok {
-					if flats[key] == nil {
-						fl := get(key, base, along)
-						fl.fromArr = true
-						for _, h := range hyper {
-							if h.Eval(base).Sign() == 0 && isZeroOn(h, along) {
-								fl.planes[h.key()] = h
-							}
-						}
-					}
-				}
-				if !nextComb(idx, len(hyper)) {
-					break
+			}
+		case codim == 2 || len(vertexPlanes) == 0:
+			if err := subsets(hyper, func(hs []Affine) error { return addArr(hs, hyper) }); err != nil {
+				return nil, err
+			}
+		default:
+			for _, through := range vertexPlanes {
+				if err := subsets(through, func(hs []Affine) error { return addArr(hs, through) }); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -670,4 +701,16 @@ func hyperplaneStage(ctx context.Context, f lexEval, n int, hyper []Affine, term
 		return nil, fmt.Errorf("convert: internal error: a term has %d > n+1 arguments", ms.MaxArity())
 	}
 	return ms, nil
+}
+
+// binomCapped returns C(n, k), or limit if it is larger.
+func binomCapped(n, k, limit int) int {
+	c := 1
+	for i := 0; i < k; i++ {
+		c = c * (n - i) / (i + 1)
+		if c > limit {
+			return limit
+		}
+	}
+	return c
 }
