@@ -117,7 +117,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"10 pieces", "bound", "9 units", "equal: true", "the exact rational engine agrees: 10 pieces",
-		"on all of R²  20 regions,  17 pieces,  17 maps (complete: true)"} {
+		"on all of R²  20 regions,  17 pieces,  17 maps (complete: true)",
+		"→ 2 hidden layers (bound ⌈log₂ 4⌉ = 2)", "equal at 200 exact random points"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
