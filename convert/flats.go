@@ -232,11 +232,7 @@ func topSimplices(pieces []Affine, dim int, b *budget) ([]spTerm, error) {
 	} else if d > dim {
 		return nil, fmt.Errorf("convert: internal error: gradients span %d dimensions, not %d", d, dim)
 	}
-	ids := make([]int, len(pieces))
-	for i := range ids {
-		ids[i] = i
-	}
-	simplices, err := pulling(pts, ids, dim, b)
+	simplices, err := placing(pts, dim, b)
 	if err != nil {
 		return nil, err
 	}
@@ -251,86 +247,104 @@ func topSimplices(pieces []Affine, dim int, b *budget) ([]spTerm, error) {
 	return out, nil
 }
 
-// pulling returns a pulling triangulation of the points ids (in convex
-// position, affine dimension dim): the cone from the first point over the
-// triangulations of the facets not containing it.
-func pulling(pts [][]*big.Rat, ids []int, dim int, b *budget) ([][]int, error) {
-	if dim == 0 {
-		return [][]int{{ids[0]}}, nil
-	}
-	if dim == 1 {
-		if len(ids) != 2 {
-			return nil, errors.New("convert: internal error: collinear gradients of a convex germ")
-		}
-		return [][]int{{ids[0], ids[1]}}, nil
-	}
-	// The facets are found among all dim-subsets: charge that work up front,
-	// so a germ with too many pieces fails at once.
-	if err := b.spend(binomCapped(len(ids), dim, 1<<40) * len(ids)); err != nil {
-		return nil, err
-	}
+// placing returns a placing (beneath–beyond) triangulation of points in
+// convex position spanning dim dimensions: a first simplex, then every
+// further point coned to the boundary facets it sees strictly. In convex
+// position every point lies outside the hull of the points before it, so
+// it sees at least one facet.
+func placing(pts [][]*big.Rat, dim int, b *budget) ([][]int, error) {
 	n := len(pts[0])
-	o := pts[ids[0]]
-	rel := func(i int) []*big.Rat { return addVec(pts[i], scaleVec(big.NewRat(-1, 1), o)) }
-	// The affine hull's directions, to find facet normals within it.
-	var span [][]*big.Rat
-	for _, i := range ids[1:] {
-		span = append(span, rel(i))
+	// Coordinates in the span of the points (pts[0] is the origin): the
+	// pivot columns are injective on it.
+	piv := pivotColumns(pts, n)
+	if len(piv) != dim {
+		return nil, fmt.Errorf("convert: internal error: %d pivot columns for dimension %d", len(piv), dim)
 	}
-	perp := nullSpace(span, n) // normals of the hull, to be excluded
-	var facets [][]int
-	seen := map[string]bool{}
-	sub := make([]int, dim)
-	for i := range sub {
-		sub[i] = i
+	y := make([][]*big.Rat, len(pts))
+	for i, p := range pts {
+		y[i] = make([]*big.Rat, dim)
+		for c, j := range piv {
+			y[i][c] = p[j]
+		}
 	}
-	for {
-		// The hyperplane (within the hull) through the dim points sub.
-		rows := append([][]*big.Rat(nil), perp...)
-		base := pts[ids[sub[0]]]
-		for _, s := range sub[1:] {
-			rows = append(rows, addVec(pts[ids[s]], scaleVec(big.NewRat(-1, 1), base)))
+	// orient is the sign of det[y_f1 − y_f0, …, y_v − y_f0].
+	orient := func(face []int, v int) int {
+		m := make([][]*big.Rat, dim)
+		for r := 1; r < len(face); r++ {
+			m[r-1] = addVec(y[face[r]], scaleVec(big.NewRat(-1, 1), y[face[0]]))
 		}
-		if ns := nullSpace(rows, n); len(ns) == 1 {
-			nu := ns[0]
-			off := dot(nu, base)
-			side := 0
-			var on []int
-			ok := true
-			for _, i := range ids {
-				s := new(big.Rat).Sub(dot(nu, pts[i]), off).Sign()
-				if s == 0 {
-					on = append(on, i)
-				} else if side == 0 {
-					side = s
-				} else if s != side {
-					ok = false
-					break
-				}
-			}
-			if ok && side != 0 {
-				k := fmt.Sprint(on)
-				if !seen[k] {
-					seen[k] = true
-					facets = append(facets, on)
-				}
-			}
-		}
-		if !nextComb(sub, len(ids)) {
+		m[dim-1] = addVec(y[v], scaleVec(big.NewRat(-1, 1), y[face[0]]))
+		return det(m).Sign()
+	}
+	// The first simplex: points that raise the affine rank.
+	var first []int
+	var rows [][]*big.Rat
+	for i := range y {
+		if len(first) == dim+1 {
 			break
 		}
-	}
-	var out [][]int
-	for _, f := range facets {
-		if contains(f, ids[0]) {
+		if i == 0 {
+			first = append(first, 0)
 			continue
 		}
-		tri, err := pulling(pts, f, dim-1, b)
-		if err != nil {
+		cand := append(append([][]*big.Rat(nil), rows...), y[i])
+		if rank(cand, dim) == len(cand) {
+			rows, first = cand, append(first, i)
+		}
+	}
+	if len(first) != dim+1 {
+		return nil, errors.New("convert: internal error: no full-dimensional simplex among the gradients")
+	}
+	type facet struct {
+		ids  []int // sorted
+		side int   // orient of the simplex's opposite vertex
+	}
+	boundary := map[string]facet{}
+	toggle := func(ids []int, opp int) {
+		f := append([]int(nil), ids...)
+		sort.Ints(f)
+		k := fmt.Sprint(f)
+		if _, ok := boundary[k]; ok {
+			delete(boundary, k)
+			return
+		}
+		boundary[k] = facet{ids: f, side: orient(f, opp)}
+	}
+	addSimplex := func(s []int) {
+		for drop := range s {
+			toggle(without(s, drop), s[drop])
+		}
+	}
+	out := [][]int{first}
+	addSimplex(first)
+	inFirst := map[int]bool{}
+	for _, i := range first {
+		inFirst[i] = true
+	}
+	for v := range y {
+		if inFirst[v] {
+			continue
+		}
+		if err := b.spend(len(boundary) * dim * dim); err != nil {
 			return nil, err
 		}
-		for _, t := range tri {
-			out = append(out, append([]int{ids[0]}, t...))
+		var seen []facet
+		for _, f := range boundary {
+			if s := orient(f.ids, v); s != 0 && s == -f.side {
+				seen = append(seen, f)
+			}
+		}
+		if len(seen) == 0 {
+			return nil, errors.New("convert: internal error: a gradient inside the hull of the others")
+		}
+		for _, f := range seen {
+			s := append(append([]int(nil), f.ids...), v)
+			out = append(out, s)
+			// f becomes interior; the new simplex's other facets toggle.
+			delete(boundary, fmt.Sprint(f.ids))
+			for drop := 0; drop < len(f.ids); drop++ {
+				toggle(without(s, drop), f.ids[drop])
+			}
 		}
 	}
 	return out, nil
@@ -525,10 +539,22 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 				}
 			}
 		}
-		// Process them (independent of each other).
+		// Process them (independent of each other). A flat found only as
+		// a tie of a term still needs f's hyperplanes through it.
 		list := make([]*flat, 0, len(order))
 		for _, k := range order {
-			list = append(list, flats[k])
+			fl := flats[k]
+			if !fl.fromArr {
+				if err := b.spend(len(hyper)); err != nil {
+					return nil, err
+				}
+				for _, h := range hyper {
+					if h.Eval(fl.base).Sign() == 0 && isZeroOn(h, fl.along) {
+						fl.planes[h.key()] = h
+					}
+				}
+			}
+			list = append(list, fl)
 		}
 		found := make([][]spTerm, len(list))
 		err := parallelFor(ctx, len(list), func(i int) error {
