@@ -99,49 +99,53 @@ func cellDirs(hs, cons [][]*big.Rat, n int, b *budget) ([][][]*big.Rat, error) {
 	// Rays: r−1 independent hyperplanes, one direction off the lineality.
 	var out [][][]*big.Rat
 	seen := map[string]bool{}
-	idx := make([]int, rk-1)
-	for i := range idx {
-		idx[i] = i
-	}
-	for {
-		sub := make([][]*big.Rat, 0, len(cons)+rk-1)
-		sub = append(sub, cons...)
+	consRank := rank(cons, n)
+	var err error
+	eachSubset(len(cut), rk-1, func(idx []int) {
+		if err != nil {
+			return
+		}
+		sub := append([][]*big.Rat(nil), cons...)
 		for _, i := range idx {
 			sub = append(sub, cut[i])
 		}
-		if rank(sub, n) == rank(cons, n)+rk-1 {
-			for _, rho := range nullSpace(sub, n) {
-				var tied [][]*big.Rat
-				var key strings.Builder
-				off := false
-				for hi, h := range cut {
-					if dot(h, rho).Sign() == 0 {
-						tied = append(tied, h)
-						fmt.Fprintf(&key, "%d,", hi)
-					} else {
-						off = true
-					}
+		if rank(sub, n) != consRank+rk-1 {
+			return // dependent within the subspace
+		}
+		for _, rho := range nullSpace(sub, n) {
+			var tied [][]*big.Rat
+			var key strings.Builder
+			off := false
+			for hi, h := range cut {
+				if dot(h, rho).Sign() == 0 {
+					tied = append(tied, h)
+					fmt.Fprintf(&key, "%d,", hi)
+				} else {
+					off = true
 				}
-				if !off || seen[key.String()] {
-					continue
-				}
-				seen[key.String()] = true
-				for _, s := range []int64{1, -1} {
-					ray := scaleVec(big.NewRat(s, 1), rho)
-					subCells, err := cellDirs(tied, cons, n, b)
-					if err != nil {
-						return nil, err
-					}
-					for _, c := range subCells {
-						out = append(out, append([][]*big.Rat{ray}, c...))
-					}
-				}
-				break
 			}
+			if !off {
+				continue // inside the lineality: try another basis vector
+			}
+			if seen[key.String()] {
+				return
+			}
+			seen[key.String()] = true
+			var around [][][]*big.Rat
+			if around, err = cellDirs(tied, cons, n, b); err != nil {
+				return
+			}
+			for _, s := range []int64{1, -1} {
+				ray := scaleVec(big.NewRat(s, 1), rho)
+				for _, c := range around {
+					out = append(out, append([][]*big.Rat{ray}, c...))
+				}
+			}
+			return
 		}
-		if !nextComb(idx, len(cut)) {
-			break
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, errors.New("convert: internal error: an arrangement of rank ≥ 2 without a ray")
@@ -207,11 +211,11 @@ func convexGerm(eval lexEval, base []*big.Rat, along [][]*big.Rat, hs []Affine, 
 	if err != nil {
 		return nil, err
 	}
-	probes := make([]sectorProbe, len(cells))
+	probes := make([][][]*big.Rat, len(cells))
 	for i, c := range cells {
-		probes[i] = sectorProbe{dirs: probe(c)}
+		probes[i] = probe(c)
 	}
-	return convexPieces(eval, base, probes, hs, lambda, nil), nil
+	return convexPieces(eval, base, probes, hs, lambda), nil
 }
 
 // topSimplices returns the terms max over the vertices of each
@@ -353,12 +357,11 @@ func placing(pts [][]*big.Rat, dim int, b *budget) ([][]int, error) {
 // flat is an affine subspace of the arrangement with the hyperplanes
 // through it and the terms that may be active next to it.
 type flat struct {
-	base    []*big.Rat
-	along   [][]*big.Rat // a basis of its directions
-	planes  map[string]Affine
-	terms   []int // indices into the terms found so far
-	codim   int
-	fromArr bool // a flat of f's own arrangement
+	base   []*big.Rat
+	along  [][]*big.Rat // a basis of its directions
+	planes map[string]Affine
+	terms  []int // indices into the terms found so far
+	codim  int
 }
 
 // flatOf returns the flat where all of hs vanish (canonical key: the
@@ -463,69 +466,33 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 		// codimensions: affine hulls of faces of its complex, each spanned
 		// by hyperplanes through a vertex of that face (codimension 2:
 		// all pairs, cheap, which also covers faces without a vertex).
-		addArr := func(hs []Affine, pool []Affine) error {
-			key, base, along, ok := flatOf(hs, codim)
-			if !ok || flats[key] != nil {
-				return nil
+		addArr := func(hs []Affine) {
+			if key, base, along, ok := flatOf(hs, codim); ok {
+				get(key, base, along)
 			}
-			if err := b.spend(len(pool)); err != nil {
-				return err
-			}
-			fl := get(key, base, along)
-			fl.fromArr = true
-			for _, h := range pool {
-				if h.Eval(base).Sign() == 0 && isZeroOn(h, along) {
-					fl.planes[h.key()] = h
-				}
-			}
-			return nil
 		}
-		subsets := func(pool []Affine, fn func([]Affine) error) error {
-			if len(pool) < codim {
-				return nil
+		pick := func(pool []Affine, idx []int) []Affine {
+			hs := make([]Affine, len(idx))
+			for i, j := range idx {
+				hs[i] = pool[j]
 			}
-			idx := make([]int, codim)
-			for i := range idx {
-				idx[i] = i
-			}
-			hs := make([]Affine, codim)
-			for {
-				for i, j := range idx {
-					hs[i] = pool[j]
-				}
-				if err := fn(hs); err != nil {
-					return err
-				}
-				if !nextComb(idx, len(pool)) {
-					return nil
-				}
-			}
+			return hs
 		}
 		switch {
 		case codim == n:
 			for _, through := range vertexPlanes {
-				if err := addArr(through, through); err != nil {
-					return nil, err
-				}
+				addArr(through)
 			}
 		case codim == 2 || len(vertexPlanes) == 0:
-			if err := subsets(hyper, func(hs []Affine) error { return addArr(hs, hyper) }); err != nil {
-				return nil, err
-			}
+			eachSubset(len(hyper), codim, func(idx []int) { addArr(pick(hyper, idx)) })
 		default:
 			for _, through := range vertexPlanes {
-				if err := subsets(through, func(hs []Affine) error { return addArr(hs, through) }); err != nil {
-					return nil, err
-				}
+				eachSubset(len(through), codim, func(idx []int) { addArr(pick(through, idx)) })
 			}
 		}
 		// Flats where codim+1 arguments of a term tie.
 		for ti, t := range terms {
-			sub := make([]int, codim+1)
-			for i := range sub {
-				sub[i] = i
-			}
-			for len(t.args) >= codim+1 {
+			eachSubset(len(t.args), codim+1, func(sub []int) {
 				diffs := make([]Affine, codim)
 				for i := 1; i <= codim; i++ {
 					diffs[i-1] = t.args[sub[0]].plus(big.NewRat(-1, 1), t.args[sub[i]])
@@ -534,37 +501,25 @@ func FlatsMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum, 
 					fl := get(key, base, along)
 					fl.terms = append(fl.terms, ti)
 				}
-				if !nextComb(sub, len(t.args)) {
-					break
-				}
-			}
+			})
 		}
-		// Process them (independent of each other). A flat found only as
-		// a tie of a term still needs f's hyperplanes through it.
+		// f's hyperplanes through every flat (found from f's faces or as a
+		// tie of a term), then process them (independent of each other).
 		list := make([]*flat, 0, len(order))
 		for _, k := range order {
 			fl := flats[k]
-			if !fl.fromArr {
-				if err := b.spend(len(hyper)); err != nil {
-					return nil, err
-				}
-				for _, h := range hyper {
-					if h.Eval(fl.base).Sign() == 0 && isZeroOn(h, fl.along) {
-						fl.planes[h.key()] = h
-					}
+			if err := b.spend(len(hyper)); err != nil {
+				return nil, err
+			}
+			for _, h := range hyper {
+				if h.Eval(fl.base).Sign() == 0 && isZeroOn(h, fl.along) {
+					fl.planes[h.key()] = h
 				}
 			}
 			list = append(list, fl)
 		}
-		found := make([][]spTerm, len(list))
-		err := parallelFor(ctx, len(list), func(i int) error {
-			var err error
-			found[i], err = flatTerms(f, list[i], terms, b)
-			if err == nil {
-				arity[min(codim+1, 4)].Add(int64(len(found[i])))
-				err = checkFormSize(&arity)
-			}
-			return err
+		found, err := collectTerms(ctx, len(list), min(codim+1, 4), &arity, func(i int) ([]spTerm, error) {
+			return flatTerms(f, list[i], terms, b)
 		})
 		if err != nil {
 			return nil, err
@@ -739,4 +694,22 @@ func binomCapped(n, k, limit int) int {
 		}
 	}
 	return c
+}
+
+// eachSubset calls fn with every k-subset of {0, …, n−1} in lexicographic
+// order (none if k > n); fn must not keep the slice.
+func eachSubset(n, k int, fn func(idx []int)) {
+	if k > n {
+		return
+	}
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		fn(idx)
+		if !nextComb(idx, n) {
+			return
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"math/bits"
@@ -433,11 +434,7 @@ func (p *planner) expand(members []int, target int) (*hgroup, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys := make([]string, 0, len(cs))
-		for k := range cs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(cs))
 		for _, k := range keys {
 			if err := p.ctx.Err(); err != nil {
 				return nil, err

@@ -118,9 +118,10 @@ func (e *netLex) mapAt(p []*big.Rat, dirs ...[]*big.Rat) Affine {
 		ng := make([][]float64, l.Out)
 		nerr := make([]float64, l.Out)
 		nmag := make([]float64, l.Out)
+		slab := make([]float64, l.Out*n) // one allocation per layer
 		for i := 0; i < l.Out; i++ {
 			row, rowA := e.wf[k][i*l.In:(i+1)*l.In], e.wa[k][i*l.In:(i+1)*l.In]
-			v := make([]float64, n)
+			v := slab[i*n : (i+1)*n : (i+1)*n]
 			var eb, mb float64
 			for j, w := range row {
 				if w == 0 || g[j] == nil {

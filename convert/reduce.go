@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -499,11 +501,7 @@ func latticeToMaxSum(l *Lattice, budgetSteps int) (*MaxSum, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(coef))
-	for k := range coef {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(coef))
 	for _, k := range keys {
 		c := coef[k]
 		if c == 0 {

@@ -68,22 +68,12 @@ func (t spTerm) planes() []Affine {
 	for i := range t.args {
 		for j := i + 1; j < len(t.args); j++ {
 			d := t.args[i].plus(big.NewRat(-1, 1), t.args[j])
-			if !isConst(d) {
+			if !isZeroVec(d.W) {
 				out = append(out, normLine(d))
 			}
 		}
 	}
 	return out
-}
-
-// isConst reports whether a has a zero gradient.
-func isConst(a Affine) bool {
-	for _, w := range a.W {
-		if w.Sign() != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // lexEval is a function read as its exact affine map at a perturbed point
@@ -140,18 +130,11 @@ func addVec(a, b []*big.Rat) []*big.Rat {
 	return out
 }
 
-// sectorProbe is a perturbed point base + ε·d1 + ε²·d2 + ε³·d3 in one
-// sector around a line: d1 along the line, d2 inside the sector of the
-// quotient, d3 completing the basis.
-type sectorProbe struct {
-	dirs [][]*big.Rat
-}
-
 // aroundLine lists the sectors around the line through base with direction
 // u cut by the planes hs (all containing that line), as probe directions
-// after lead, and records the jumps of eval across every plane next to the
+// (lead along the line, one inside the sector, one completing the basis), and records the jumps of eval across every plane next to the
 // line into lambda (λ_H = max(λ_H, −J)).
-func aroundLine(eval lexEval, base, lead, u []*big.Rat, hs []Affine, lambda map[string]*big.Rat) ([]sectorProbe, error) {
+func aroundLine(eval lexEval, base, lead, u []*big.Rat, hs []Affine, lambda map[string]*big.Rat) ([][][]*big.Rat, error) {
 	// Traces of the planes in the quotient by u: rays ±(u × a_H).
 	type ray struct {
 		v    []*big.Rat
@@ -204,24 +187,25 @@ func aroundLine(eval lexEval, base, lead, u []*big.Rat, hs []Affine, lambda map[
 		c.Sub(c, new(big.Rat).Mul(rays[i].y, rays[j].x))
 		return c.Sign() > 0
 	})
-	var out []sectorProbe
+	var out [][][]*big.Rat
 	for i := range rays {
 		s := addVec(rays[i].v, rays[(i+1)%len(rays)].v)
-		out = append(out, sectorProbe{dirs: [][]*big.Rat{lead, s, cross(u, s)}})
+		out = append(out, [][]*big.Rat{lead, s, cross(u, s)})
 	}
 	return out, nil
 }
 
 // convexPieces returns the distinct pieces of G = g + Σ λ_H·max(0, ℓ_H) at
 // the probes (g read through eval at base + the probe's directions), minus
-// the reference piece ref.
-func convexPieces(eval lexEval, base []*big.Rat, probes []sectorProbe, hs []Affine, lambda map[string]*big.Rat, ref *Affine) []Affine {
+// the first of them.
+func convexPieces(eval lexEval, base []*big.Rat, probes [][][]*big.Rat, hs []Affine, lambda map[string]*big.Rat) []Affine {
+	var ref *Affine
 	seen := map[string]bool{}
 	var out []Affine
 	for _, pr := range probes {
-		g := eval(base, pr.dirs...)
+		g := eval(base, pr...)
 		for _, h := range hs {
-			if l := lambda[h.key()]; l != nil && l.Sign() > 0 && lexSign(h, base, pr.dirs...) > 0 {
+			if l := lambda[h.key()]; l != nil && l.Sign() > 0 && lexSign(h, base, pr...) > 0 {
 				g = g.plus(l, h)
 			}
 		}
@@ -314,15 +298,8 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 
 	// 1. Points (independent of each other).
 	var arity [5]atomic.Int64 // terms so far by arity, for the size check
-	phi := make([][]spTerm, len(verts))
-	err = parallelFor(ctx, len(verts), func(vi int) error {
-		var err error
-		phi[vi], err = vertexTerms(f, verts[vi], planes, b)
-		if err == nil {
-			arity[4].Add(int64(len(phi[vi])))
-			err = checkFormSize(&arity)
-		}
-		return err
+	phi, err := collectTerms(ctx, len(verts), 4, &arity, func(vi int) ([]spTerm, error) {
+		return vertexTerms(f, verts[vi], planes, b)
 	})
 	if err != nil {
 		return nil, err
@@ -391,15 +368,8 @@ func SpatialMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum
 		}
 	}
 	tri := triangleLines(phi)
-	perLine := make([][]spTerm, len(busy))
-	err = parallelFor(ctx, len(busy), func(i int) error {
-		var err error
-		perLine[i], err = lineTermsAt(f, busy[i], phi, tri, b)
-		if err == nil {
-			arity[3].Add(int64(len(perLine[i])))
-			err = checkFormSize(&arity)
-		}
-		return err
+	perLine, err := collectTerms(ctx, len(busy), 3, &arity, func(i int) ([]spTerm, error) {
+		return lineTermsAt(f, busy[i], phi, tri, b)
 	})
 	if err != nil {
 		return nil, err
@@ -425,20 +395,6 @@ func containsAffine(s []Affine, a Affine) bool {
 		}
 	}
 	return false
-}
-
-// tiedAtMax returns the members of fs that attain max_i fs[i] at p + ε·d
-// for infinitesimal ε > 0.
-func tiedAtMax(fs []Affine, p, d []*big.Rat) []Affine {
-	best := maxMapAt(fs, p, d)
-	top := newLexMap(best, p, d)
-	var out []Affine
-	for _, f := range fs {
-		if newLexMap(f, p, d).cmp(top) == 0 {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // maxAlong returns the member of fs largest in the lexicographic order of
@@ -718,7 +674,7 @@ func vertexTerms(f lexEval, p []*big.Rat, planes []Affine, b *budget) ([]spTerm,
 		}
 	}
 	lambda := map[string]*big.Rat{}
-	var probes []sectorProbe
+	var probes [][][]*big.Rat
 	for _, k := range order {
 		u := dirs[k]
 		for _, s := range []int64{1, -1} {
@@ -730,7 +686,7 @@ func vertexTerms(f lexEval, p []*big.Rat, planes []Affine, b *budget) ([]spTerm,
 			probes = append(probes, pr...)
 		}
 	}
-	pieces := convexPieces(f, p, probes, through, lambda, nil)
+	pieces := convexPieces(f, p, probes, through, lambda)
 	// All pieces vanish at p after subtracting the reference, which is
 	// itself the germ's value there: shift back by f(p) is not needed,
 	// the terms only have to be homogeneous at p.
@@ -755,7 +711,7 @@ func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, tri []map[string][]int, 
 	for vi := range ln.points {
 		for _, ti := range tri[vi][pointKey(ln.u)] {
 			t := phi[vi][ti]
-			if tied := tiedAtMax(t.args, ln.base, ln.u); len(tied) >= 3 {
+			if tied := tiedAtMaxAlong(t.args, ln.base, [][]*big.Rat{ln.u}); len(tied) >= 3 {
 				pts = append(pts, spTerm{coef: t.coef, args: tied})
 			}
 		}
@@ -780,7 +736,7 @@ func lineTermsAt(f lexEval, ln *spLine, phi [][]spTerm, tri []map[string][]int, 
 	if err != nil {
 		return nil, err
 	}
-	return fanTop(convexPieces(r, ln.base, probes, hs, lambda, nil), 2, b)
+	return fanTop(convexPieces(r, ln.base, probes, hs, lambda), 2, b)
 }
 
 // triangleLines indexes the terms of every Φ_p by the directions of their
@@ -855,6 +811,23 @@ func parallelFor(ctx context.Context, n int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// collectTerms runs fn(0), …, fn(n−1) on all cores (parallelFor), counts
+// the terms found as terms of arity a (index into arity, at most 4) and fails
+// as soon as the form would be too large (checkFormSize).
+func collectTerms(ctx context.Context, n, a int, arity *[5]atomic.Int64, fn func(i int) ([]spTerm, error)) ([][]spTerm, error) {
+	out := make([][]spTerm, n)
+	err := parallelFor(ctx, n, func(i int) error {
+		ts, err := fn(i)
+		if err != nil {
+			return err
+		}
+		out[i] = ts
+		arity[a].Add(int64(len(ts)))
+		return checkFormSize(arity)
+	})
+	return out, err
 }
 
 // checkFormSize fails with ErrTooLarge as soon as the terms found so far

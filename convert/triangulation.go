@@ -2,8 +2,10 @@ package convert
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -380,11 +382,7 @@ func checkFacets(t *Triangulation) ([]boundaryFace, error) {
 			facets[k] = append(facets[k], inc{s, srt[drop]})
 		}
 	}
-	keys := make([]string, 0, len(facets))
-	for k := range facets {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(facets))
 	var boundary []boundaryFace
 	for _, k := range keys {
 		in := facets[k]
