@@ -132,6 +132,24 @@ func BenchmarkScaleDim(b *testing.B) {
 	}
 }
 
+// BenchmarkEngines compares the skeleton engine with the cell engine on
+// the R3 nets and their 5-D sibling, for the full complex (Regions with
+// facets, maps, vertices) and for the counts alone (CountsOnly, what
+// `relucid regions` prints). Alternating runs keep drifts of the machine
+// out of the ratios.
+func BenchmarkEngines(b *testing.B) {
+	for _, tc := range []struct{ n, w int }{{3, 32}, {4, 16}, {5, 16}} {
+		net := randomNet(1, tc.n, tc.w, tc.w, tc.w, 1)
+		for _, out := range []string{"full", "counts"} {
+			for _, eng := range []string{"skeleton", "cells"} {
+				b.Run(fmt.Sprintf("n=%d,w=%d/%s/%s", tc.n, tc.w, out, eng), func(b *testing.B) {
+					benchDomain(b, net, cube(tc.n, 0, 1), Options{CountsOnly: out == "counts", noSkeleton: eng == "cells"})
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkR4 is workload R4: the ACAS Xu shape 5→[50]×6→5 on small boxes
 // around a random point, with a region limit.
 func BenchmarkR4(b *testing.B) {

@@ -108,6 +108,59 @@
 // same within that budget. A certificate that fails above the budget, or in
 // Stream, is an error wrapping ErrNotCertified, never a silent count.
 //
+// # Generic arrangements: the skeleton engine
+//
+// From 3-D on, a box or polytope domain is first tried with a second
+// engine that keeps the complex globally, as its 1-skeleton, instead of
+// cell by cell (edge subdivision, made exact about its own assumptions).
+// Every vertex carries its position, the pre-activations of the current
+// layer and two bit masks over the hyperplanes (units, then domain
+// constraints): those through it and those on whose positive side it lies.
+// A unit is applied to the whole complex at once: its value at a vertex is
+// the net's (continuous, so one value whatever the cell), a new vertex
+// appears on every edge whose ends have strictly opposite signs (the
+// layer's values are affine along an edge, so they interpolate), and a new
+// edge crosses every 2-face so cut. A 2-face through the cut edge is named
+// by the edge's sign vector with one of its d−1 hyperplanes released to a
+// side; the two new vertices naming the same 2-face are joined. Edges are
+// filed under the first unit of the layer that separates their ends, so a
+// unit visits only the edges it cuts.
+//
+// This is exact when the arrangement is in general position, and the
+// engine checks that it is: every value of a unit at a vertex must be
+// farther from zero than cutTol times its scale (so no hyperplane meets a
+// vertex or contains an edge), every vertex lies on exactly d hyperplanes,
+// every 2-face is cut exactly twice, and every vertex sees each of its
+// hyperplanes left to both sides (a domain constraint to the inside). Any
+// failure hands the domain to the cell engine above, which handles every
+// degeneracy; Stats.Skeleton says which engine answered.
+//
+// Regions are read off the skeleton with a height function h = c·x in
+// which no edge is level (checked with a margin; another c is tried
+// otherwise). A region is convex, so it has one lowest vertex, and at that
+// vertex all of its d edges go up. Around a vertex in general position the
+// cells are the 2^d sign choices on its d hyperplanes; the cell with sides
+// (s_1, …, s_d) has, for each i, the edge that leaves hyperplane i to side
+// s_i (the hyperplanes of later layers bend at earlier ones, so both edges
+// leaving one hyperplane may go up). Hence the regions are exactly the
+// pairs (vertex, sides) whose d edges all go up: one pass over the vertices
+// lists every region once, with its pattern, and the lowest vertex and its
+// d upward neighbours span a simplex inside it whose centroid is the
+// interior point. Facets are found the same way, each (d−1)-face from its
+// lowest vertex, and join the two regions on either side; vertex lists
+// come from the 2^d cells around each vertex.
+//
+// Regions are ordered by pattern, first unit first, so that regions sharing
+// the pattern of the first layers are consecutive: the maps P_l are then
+// updated from one region to the next by the rank-one terms of the units
+// that changed, and recomputed only above the first layer that differs
+// (from scratch every 256 regions, so that the floats do not depend on the
+// number of workers). A box is cut in two across its longest side, off the
+// middle by an irrational fraction; the halves are built at the same time
+// and joined: the vertices on the cut are points inside edges, found in
+// both halves with the same sign vector, and the two half-edges through
+// each become one edge.
+//
 // # Domains
 //
 // Box, Polytope and Slice build a Domain. A slice through point p along

@@ -109,6 +109,8 @@ type engine struct {
 	maxW    int
 	widths  []int
 	offs    []int
+	layerOf []int32    // hidden layer of each global unit
+	pairs   [2][]int32 // adjacent regions, from the skeleton engine
 	pw      int
 	keepV   bool
 	keepT   bool
@@ -174,6 +176,9 @@ func newEngine(ctx context.Context, net *relu.Net, opt Options) *engine {
 			e.widths = append(e.widths, l.Out)
 			e.offs = append(e.offs, off)
 			off += l.Out
+			for range l.Out {
+				e.layerOf = append(e.layerOf, int32(k))
+			}
 		}
 	}
 	e.pw = (off + 63) / 64
@@ -322,13 +327,35 @@ func (e *engine) addUnit(acc []float64, l, j int, P []float64) {
 	d1 := e.d + 1
 	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
 	p := P[j*d1 : (j+1)*d1]
-	if d1 == 3 {
+	switch d1 {
+	case 3:
 		p0, p1, p2 := p[0], p[1], p[2]
 		for i, wt := range col {
 			a := acc[3*i : 3*i+3 : 3*i+3]
 			a[0] += wt * p0
 			a[1] += wt * p1
 			a[2] += wt * p2
+		}
+		return
+	case 4:
+		p0, p1, p2, p3 := p[0], p[1], p[2], p[3]
+		for i, wt := range col {
+			a := acc[4*i : 4*i+4 : 4*i+4]
+			a[0] += wt * p0
+			a[1] += wt * p1
+			a[2] += wt * p2
+			a[3] += wt * p3
+		}
+		return
+	case 5:
+		p0, p1, p2, p3, p4 := p[0], p[1], p[2], p[3], p[4]
+		for i, wt := range col {
+			a := acc[5*i : 5*i+5 : 5*i+5]
+			a[0] += wt * p0
+			a[1] += wt * p1
+			a[2] += wt * p2
+			a[3] += wt * p3
+			a[4] += wt * p4
 		}
 		return
 	}
@@ -501,8 +528,12 @@ func (w *worker) emit(c *cell, P []float64) int64 {
 	// maximality among the tight sets. The tight sets are built once per
 	// region as bitsets over the vertices (fs), transposing c.t.
 	vw := (c.nv + 63) / 64
+	// The two grow apart: a region with fewer vertices but more
+	// constraints than earlier ones needs a longer fcnt only.
 	if cap(w.fset) < c.nf*vw {
 		w.fset = make([]uint64, 2*c.nf*vw)
+	}
+	if len(w.fcnt) < c.nf {
 		w.fcnt = make([]int, 2*c.nf)
 	}
 	fs := w.fset[:c.nf*vw]
@@ -959,7 +990,12 @@ func (e *engine) parallel(n int, f func(i int, sl *slabs)) {
 // output. When opt.MaxRegions stops it early the returned complex is marked
 // Partial and the error wraps ErrMaxRegions.
 func Enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options) (*Complex, error) {
-	return enumerate(ctx, net, dom, opt, nil)
+	cx, err := enumerate(ctx, net, dom, opt, nil)
+	if cx != nil && opt.CountsOnly && !opt.Exact {
+		// Regions filled for an automatic certificate.
+		cx.Regions = nil
+	}
+	return cx, err
 }
 
 // Stream is Enumerate for complexes too large to hold: fn receives every
@@ -1001,6 +1037,28 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		}
 	}
 	cx := &Complex{Dim: e.d, Outputs: e.m, Widths: e.widths, Offsets: e.offs, Domain: dom}
+	A, b := dom.Constraints()
+	cons := consFloat(A, b)
+	if fn == nil && !opt.Exact && !opt.apex && !opt.noSkeleton && e.d >= skelMinDim && init.hasE {
+		err := e.skeleton(init, dom, cons, cx)
+		switch {
+		case err == nil:
+			e.tallyPairs(cx, e.outs[0].nreg, e.pairs[0], e.pairs[1])
+			return cx, nil
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			cx.Regions = nil
+			cx.Counts = make([]Counts, e.m)
+			cx.Partial = true
+			return cx, err
+		case !errors.Is(err, errNotGeneric):
+			return nil, err
+		}
+		// Not in general position: the cell engine decides everything.
+		R := e.R
+		e = newEngine(ctx, wnet, opt)
+		e.R = R
+		cx.Regions, cx.Stats = nil, Stats{}
+	}
 	var ex *exactCtx
 	if opt.Exact && fn != nil {
 		// Streamed regions are certified one by one as they come; the
@@ -1008,8 +1066,6 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		// is used up to dimension fullExactMaxDim.
 		ex = newExactFull(wnet, dom, e.d <= fullExactMaxDim)
 	}
-	A, b := dom.Constraints()
-	cons := consFloat(A, b)
 	var r Region
 	var sl slabs
 	streamed := 0
@@ -1048,15 +1104,6 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	e.match(offset)
 	var keys [][]string
 	if fn == nil {
-		cx.Regions = make([]Region, total)
-		e.parallel(len(e.outs), func(t int, sl *slabs) {
-			o := e.outs[t]
-			for i := 0; i < o.nreg; i++ {
-				r := &cx.Regions[offset[t]+i]
-				e.fillRegion(r, o, i, cons, sl)
-				r.Index = offset[t] + i
-			}
-		})
 		// Decisions that leaned on the tolerance are certified after
 		// the fact in 2-D when that is affordable (the certificate is
 		// complete there): the float answer then stands proven, or the
@@ -1067,6 +1114,17 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		} else if e.near.Load() > 0 && !opt.NoAutoExact && runErr == nil && !e.stop.Load() && cost <= autoExactBudget {
 			ex = newExactFull(wnet, dom, true)
 			cx.Stats.AutoCertified = true
+		}
+		if ex != nil || !opt.CountsOnly {
+			cx.Regions = make([]Region, total)
+			e.parallel(len(e.outs), func(t int, sl *slabs) {
+				o := e.outs[t]
+				for i := 0; i < o.nreg; i++ {
+					r := &cx.Regions[offset[t]+i]
+					e.fillRegion(r, o, i, cons, sl)
+					r.Index = offset[t] + i
+				}
+			})
 		}
 		if ex != nil {
 			if err := ex.certifyAll(ctx, cx.Regions, e, offset); err != nil {
@@ -1098,6 +1156,24 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 			keys = nil
 		}
 	}
+	e.tally(cx, offset, total, keys)
+	cx.Exact = keys != nil
+	cx.CompleteCertified = cx.Exact && ex.completed
+	if e.stop.Load() && runErr == nil && opt.MaxRegions > 0 && e.count.Load() > int64(opt.MaxRegions) {
+		cx.Partial = true
+		return cx, fmt.Errorf("%w (stopped after %d regions)", ErrMaxRegions, opt.MaxRegions)
+	}
+	if runErr != nil {
+		cx.Partial = true
+		return cx, runErr
+	}
+	return cx, nil
+}
+
+// tally sets the counts of cx, its work statistics and, under
+// Options.Adjacency, its adjacency, from the regions in e.outs (offset[t]
+// is the global index of the first region of e.outs[t]).
+func (e *engine) tally(cx *Complex, offset []int, total int, keys [][]string) {
 	all := make([]int, e.m)
 	for o := range all {
 		all[o] = o
@@ -1107,11 +1183,9 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	if e.m > 1 {
 		cx.Joint = e.counts(offset, total, keys, all)
 	}
-	cx.Exact = keys != nil
-	cx.CompleteCertified = cx.Exact && ex.completed
 	cx.Stats.Splits = e.splits.Load()
 	cx.Stats.NearZero = e.near.Load()
-	if opt.Adjacency {
+	if e.opt.Adjacency {
 		for t, o := range e.outs {
 			for i := 0; i < o.nreg; i++ {
 				g := offset[t] + i
@@ -1128,15 +1202,6 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		})
 		cx.Adjacent = dedupPairs(cx.Adjacent)
 	}
-	if e.stop.Load() && runErr == nil && opt.MaxRegions > 0 && e.count.Load() > int64(opt.MaxRegions) {
-		cx.Partial = true
-		return cx, fmt.Errorf("%w (stopped after %d regions)", ErrMaxRegions, opt.MaxRegions)
-	}
-	if runErr != nil {
-		cx.Partial = true
-		return cx, runErr
-	}
-	return cx, nil
 }
 
 func dedupPairs(p [][2]int) [][2]int {
@@ -1165,7 +1230,7 @@ func consFloat(A [][]*big.Rat, b []*big.Rat) [][]float64 {
 
 // unitOf returns the hidden layer and index of global unit b.
 func (e *engine) unitOf(b int) (int, int) {
-	l := sort.SearchInts(e.offs, b+1) - 1
+	l := int(e.layerOf[b])
 	return l, b - e.offs[l]
 }
 

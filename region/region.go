@@ -28,6 +28,11 @@ type Options struct {
 	Vertices VertexMode
 	// Adjacency keeps the list of adjacent region pairs in the Complex.
 	Adjacency bool
+	// CountsOnly leaves Complex.Regions empty: the counts (and, under
+	// Adjacency, the adjacent pairs) are computed without materialising
+	// every region's H-representation, vertices, maps and interior point.
+	// Ignored under Exact and by Stream, which hand out regions.
+	CountsOnly bool
 	// NoAutoExact turns off the automatic exact certification of
 	// complexes in which some float decision relied on the tolerance
 	// (Stats.NearZero > 0), in any dimension, when it is affordable. Stream never certifies automatically; it
@@ -51,6 +56,8 @@ type Options struct {
 	// for the perspective of Whole (see splitWS.apex).
 	apex      bool
 	apexFacet int64
+	// noSkeleton always runs the cell engine (tests compare the two).
+	noSkeleton bool
 }
 
 // VertexMode says whether regions carry their vertices.
@@ -108,8 +115,10 @@ type Region struct {
 	// Offset(l)+i is set when unit i of hidden layer l is active (positive
 	// pre-activation) on the region. Use Complex.Active to read it.
 	Pattern []uint64
-	// Interior is a point in the interior of the region (the vertex
-	// average), in the working coordinates.
+	// Interior is a point in the interior of the region, in the working
+	// coordinates: the vertex average, or, from the skeleton engine, the
+	// centroid of the simplex spanned by the region's lowest vertex and
+	// its upward neighbours (see doc.go).
 	Interior []float64
 	// InteriorRat is the certified rational interior point (Exact only).
 	InteriorRat []*big.Rat
@@ -173,8 +182,14 @@ type Complex struct {
 
 // Stats reports the work done by an enumeration.
 type Stats struct {
-	// Splits is the number of cells cut by a hyperplane.
+	// Splits is the number of cells cut by a hyperplane (by the skeleton
+	// engine: the number of edges cut).
 	Splits int64
+	// Skeleton is set when the complex came from the skeleton engine
+	// (dimension ≥ 3, arrangements in general position; see doc.go), and
+	// Vertices is then the number of vertices of the complex.
+	Skeleton bool
+	Vertices int
 	// NearZero counts sign decisions that relied on the tolerance cutTol:
 	// some vertex value was nonzero but within it, and was taken as zero.
 	// When it is 0, every decision had a margin far above the rounding

@@ -101,7 +101,9 @@ Example:
 				if (*svg != "" || *png != "") && dom.Dim() != 2 {
 					return usagef("--svg/--png need a 2-D domain (a 2-D box or a --slice), got dimension %d", dom.Dim())
 				}
-				opt := region.Options{Exact: *exact, MaxRegions: *maxR, Workers: *workers}
+				// The summary needs the counts only; region maps and the
+				// stream need the regions themselves.
+				opt := region.Options{Exact: *exact, MaxRegions: *maxR, Workers: *workers, CountsOnly: *svg == "" && *png == ""}
 				// Long runs report progress on stderr (a bar on a terminal,
 				// a line every 30 s in logs), starting after a few seconds
 				// so that quick runs stay quiet.
@@ -381,6 +383,8 @@ type regionsJSON struct {
 	AutoCertified bool            `json:"auto_certified"`
 	Complete      bool            `json:"complete_certified"`
 	ExactRerun    bool            `json:"exact_rerun"`
+	Engine        string          `json:"engine"`
+	Vertices      int             `json:"vertices,omitempty"`
 	Seconds       float64         `json:"seconds"`
 	RegionsPerSec float64         `json:"regions_per_second"`
 }
@@ -389,6 +393,7 @@ func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
 	s := regionsJSON{Regions: cx.Joint.Regions, Pieces: cx.Joint.Pieces, AffineMaps: cx.Joint.AffineMaps,
 		Dim: cx.Dim, Outputs: cx.Outputs, PerOutput: cx.Counts, Partial: cx.Partial, Exact: cx.Exact, NearZero: cx.Stats.NearZero, AutoCertified: cx.Stats.AutoCertified,
 		Complete: cx.CompleteCertified, ExactRerun: cx.Stats.ExactRerun,
+		Engine: engineName(cx), Vertices: cx.Stats.Vertices,
 		Seconds: el.Seconds()}
 	for _, c := range cx.Counts {
 		s.PiecesPerOut = append(s.PiecesPerOut, c.Pieces)
@@ -398,6 +403,14 @@ func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
 		s.RegionsPerSec = float64(cx.Joint.Regions) / el.Seconds()
 	}
 	return s
+}
+
+// engineName names the engine that computed cx (see region.Stats.Skeleton).
+func engineName(cx *region.Complex) string {
+	if cx.Stats.Skeleton {
+		return "skeleton"
+	}
+	return "cells"
 }
 
 func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
@@ -430,6 +443,11 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance and the float complex failed its exact certificate, so it was enumerated again in exact arithmetic", cx.Stats.NearZero)
 	}
 	fmt.Fprintf(w, "arithmetic:  %s\n", mode)
+	if cx.Stats.Skeleton {
+		fmt.Fprintf(w, "engine:      skeleton (%d vertices)\n", cx.Stats.Vertices)
+	} else {
+		fmt.Fprintf(w, "engine:      %s\n", engineName(cx))
+	}
 	fmt.Fprintf(w, "time:        %.3f s (%.0f regions/s)\n", el.Seconds(), float64(cx.Joint.Regions)/max(el.Seconds(), 1e-9))
 }
 

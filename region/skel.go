@@ -1,0 +1,1441 @@
+package region
+
+import (
+	"context"
+	"errors"
+	"math/bits"
+	"slices"
+	"sync/atomic"
+)
+
+// The skeleton engine (see "Generic arrangements" in doc.go).
+//
+// Hyperplanes are numbered 0..N−1 for the hidden units (global unit index,
+// as in Region.Pattern) and N+k for constraint k of the domain cell. Every
+// vertex carries two bit masks over them: zm, the hyperplanes through it,
+// and pm, the hyperplanes on whose positive side it lies strictly (for a
+// domain constraint: strictly inside).
+
+// errNotGeneric aborts the skeleton engine: some decision was not clear
+// (a value within the tolerance band, a vertex on more than d hyperplanes,
+// a 2-face cut other than twice). The cell engine, which handles every
+// degeneracy, then runs instead.
+var errNotGeneric = errors.New("region: arrangement not generic")
+
+// skelMinDim is the smallest dimension the skeleton engine is used in: in
+// 2-D the cell engine is as fast (workload R2) and also keeps the
+// counter-clockwise vertex order and tight sets of the exact 2-D path.
+const skelMinDim = 3
+
+type skel struct {
+	ctx   context.Context
+	e     *engine
+	d     int
+	N, nh int // hidden units; units plus domain constraints
+	W     int // words per mask
+	nv    int
+	x     []float64
+	zm    []uint64
+	pm    []uint64
+	edges []int32
+	nf    int     // domain constraints
+	dom   []int64 // fid of domain constraint k
+	cuts  int64
+	limit int // most vertices
+
+	// The current hidden layer: its first global unit, its width, the
+	// pre-activations at every vertex (zw per vertex), the zero-test
+	// tolerance per unit, and per unit the edges it is the first unit of
+	// the layer still to come to cut (their ends differ in sign on it).
+	off, zw int
+	z, zs   [][]float64 // blocks of zBlock rows: growing never copies them
+	tol     []float64
+	bucket  [][]int32
+	bad     bool
+
+	// key table of the current unit (2-faces → first new vertex)
+	keys  []uint64
+	kvert []int32
+	kmate []int32
+	slots []int32
+	newv  []int32
+}
+
+// zBlock is the number of vertices per block of pre-activation rows.
+const zBlock = 1024
+
+// zrow returns the pre-activations of the current layer at vertex v.
+func (s *skel) zrow(v int) []float64 {
+	b := s.z[v/zBlock]
+	i := v % zBlock * s.zw
+	return b[i : i+s.zw : i+s.zw]
+}
+
+func (s *skel) zmOf(v int) []uint64 { return s.zm[v*s.W : (v+1)*s.W] }
+func (s *skel) pmOf(v int) []uint64 { return s.pm[v*s.W : (v+1)*s.W] }
+
+func mset(m []uint64, i int)      { m[i/64] |= 1 << uint(i%64) }
+func mclr(m []uint64, i int)      { m[i/64] &^= 1 << uint(i%64) }
+func mhas(m []uint64, i int) bool { return m[i/64]>>uint(i%64)&1 == 1 }
+
+// newSkel starts the skeleton from the domain cell, which must be simple
+// (every vertex on exactly d constraints) and carry its edge graph. When
+// split ≥ 0, constraint split of the cell is the plane that cuts the domain
+// in two for the parallel build (see splitBuild): it gets hyperplane N+nf.
+func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, error) {
+	s := &skel{ctx: ctx, e: e, d: e.d, nf: init.nf, dom: init.fid[:init.nf]}
+	for _, w := range e.widths {
+		s.N += w
+	}
+	s.nh = s.N + init.nf + 1
+	s.W = (s.nh + 63) / 64
+	if !init.hasE {
+		return nil, errNotGeneric
+	}
+	s.nv = init.nv
+	s.x = append([]float64(nil), init.x[:init.nv*s.d]...)
+	s.zm = make([]uint64, s.nv*s.W)
+	s.pm = make([]uint64, s.nv*s.W)
+	for v := 0; v < s.nv; v++ {
+		n := 0
+		for k := 0; k < init.nf; k++ {
+			h := s.N + k
+			if k == split {
+				h = s.N + s.nf
+			}
+			if mhas(init.tight(v), k) {
+				mset(s.zmOf(v), h)
+				n++
+			} else {
+				mset(s.pmOf(v), h)
+			}
+		}
+		if n != s.d {
+			return nil, errNotGeneric
+		}
+	}
+	s.edges = append([]int32(nil), init.e...)
+	return s, nil
+}
+
+// build cuts the domain by every unit, layer after layer.
+func (s *skel) build() error {
+	e := s.e
+	for l := 0; l < e.H; l++ {
+		if err := s.enterLayer(l); err != nil {
+			return err
+		}
+		for j := 0; j < e.widths[l]; j++ {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.cut(j); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// enterLayer computes the pre-activations of hidden layer l at every
+// vertex, from the coordinates (l = 0) or from the previous layer's values
+// (the net is continuous, so a vertex has one value whatever its cells),
+// their signs, and which unit of the layer cuts each edge first.
+func (s *skel) enterLayer(l int) error {
+	e := s.e
+	L := e.layers[l]
+	d := s.d
+	w := L.out
+	nv := s.nv
+	zn := s.zs[:0]
+	for len(zn)*zBlock < nv {
+		var b []float64
+		if len(zn) < cap(zn) {
+			b = zn[:len(zn)+1][len(zn)]
+		}
+		if cap(b) < zBlock*w {
+			b = make([]float64, zBlock*w)
+		}
+		zn = append(zn, b[:zBlock*w])
+	}
+	row := func(v int) []float64 {
+		i := v % zBlock * w
+		return zn[v/zBlock][i : i+w : i+w]
+	}
+	s.tol = slices.Grow(s.tol[:0], w)[:w]
+	if l == 0 {
+		for i := 0; i < w; i++ {
+			row := L.W[i*d : (i+1)*d]
+			sc := abs(L.B[i])
+			for k, r := range e.R {
+				sc += abs(row[k]) * r
+			}
+			s.tol[i] = cutTol * sc
+		}
+		for v := 0; v < nv; v++ {
+			x := s.x[v*d : (v+1)*d]
+			zv := row(v)
+			for i := range zv {
+				row := L.W[i*d : (i+1)*d]
+				t := L.B[i]
+				for k, xk := range x {
+					t += row[k] * xk
+				}
+				zv[i] = t
+			}
+		}
+	} else {
+		pw := s.zw
+		M := make([]float64, pw)
+		for v := 0; v < nv; v++ {
+			for j, t := range s.zrow(v) {
+				M[j] = max(M[j], t)
+			}
+		}
+		for i := 0; i < w; i++ {
+			sc := abs(L.B[i])
+			row := L.W[i*L.in : (i+1)*L.in]
+			for j, m := range M {
+				sc += abs(row[j]) * m
+			}
+			s.tol[i] = cutTol * sc
+		}
+		wt := e.wt[l]
+		e.parallel((nv+1023)/1024, func(c int, _ *slabs) {
+			for v := c * 1024; v < min(nv, (c+1)*1024); v++ {
+				acc := row(v)
+				copy(acc, L.B)
+				for j, t := range s.zrow(v) {
+					if t <= 0 {
+						continue
+					}
+					col := wt[j*w : (j+1)*w]
+					col = col[:len(acc)]
+					for i := range acc {
+						acc[i] += col[i] * t
+					}
+				}
+			}
+		})
+	}
+	s.z, s.zs = zn, s.z
+	s.off, s.zw = e.offs[l], w
+	for v := 0; v < nv; v++ {
+		if !s.signs(v, 0) {
+			return errNotGeneric
+		}
+	}
+	for len(s.bucket) < w {
+		s.bucket = append(s.bucket, nil)
+	}
+	for j := range s.bucket {
+		s.bucket[j] = s.bucket[j][:0]
+	}
+	ne := len(s.edges) / 2
+	for k := 0; k < ne; k++ {
+		s.rebucket(k, 0)
+	}
+	// Every edge filed now is cut at least once in this layer: reserve
+	// for about twice that many new vertices, so that the vertex arrays
+	// grow once instead of doubling repeatedly.
+	cut := 0
+	for _, b := range s.bucket {
+		cut += len(b)
+	}
+	more := 2 * cut
+	s.x = slices.Grow(s.x, more*d)
+	s.zm = slices.Grow(s.zm, more*s.W)
+	s.pm = slices.Grow(s.pm, more*s.W)
+	s.edges = slices.Grow(s.edges, 2*more*(d+1))
+	return nil
+}
+
+// signs sets the sign bits of units from..zw−1 of the current layer at v;
+// it reports false when a value is within the tolerance of zero.
+func (s *skel) signs(v, from int) bool {
+	W := s.W
+	pm := s.pm[v*W : (v+1)*W]
+	for i, t := range s.zrow(v)[from:] {
+		b := s.off + from + i
+		tl := s.tol[from+i]
+		switch {
+		case t > tl:
+			pm[b/64] |= 1 << uint(b%64)
+		case t < -tl:
+			pm[b/64] &^= 1 << uint(b%64)
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// rebucket files edge k under the first unit from on of the current layer
+// whose sign differs at its ends (none: the layer leaves it whole).
+func (s *skel) rebucket(k, from int) {
+	W := s.W
+	a, c := int(s.edges[2*k]), int(s.edges[2*k+1])
+	lo, hi := s.off+from, s.off+s.zw
+	if lo >= hi {
+		return
+	}
+	for wd := lo / 64; wd <= (hi-1)/64; wd++ {
+		x := (s.pm[a*W+wd] ^ s.pm[c*W+wd]) & rangeMask(wd, lo, hi)
+		if x != 0 {
+			u := wd*64 + bits.TrailingZeros64(x) - s.off
+			s.bucket[u] = append(s.bucket[u], int32(k))
+			return
+		}
+	}
+}
+
+// cut splits the complex by unit j of the current layer: a new vertex on
+// every edge whose ends have strictly opposite signs, and a new edge across
+// every 2-face so cut, found by matching the 2-faces' sign vectors.
+func (s *skel) cut(j int) error {
+	s.newv = s.newv[:0]
+	for _, k := range s.bucket[j] {
+		a, c := s.edges[2*k], s.edges[2*k+1]
+		n := s.newVertex(int(a), int(c), j)
+		k2 := len(s.edges) / 2
+		s.edges[2*k+1] = int32(n)
+		s.edges = append(s.edges, int32(n), c)
+		s.newv = append(s.newv, int32(n))
+		s.rebucket(int(k), j+1)
+		s.rebucket(k2, j+1)
+	}
+	if s.bad {
+		return errNotGeneric
+	}
+	s.cuts += int64(len(s.newv))
+	if s.nv > s.limit {
+		return errNotGeneric
+	}
+	e0 := len(s.edges) / 2
+	if err := s.link(s.off + j); err != nil {
+		return err
+	}
+	for k := e0; k < len(s.edges)/2; k++ {
+		s.rebucket(k, j+1)
+	}
+	return nil
+}
+
+// newVertex puts a vertex on edge (a, c) where unit j of the current layer
+// is zero. The layer's values are affine along the edge; the signs of the
+// hyperplanes already cut are the edge's, those of the units still to come
+// are read off the values.
+func (s *skel) newVertex(a, c, j int) int {
+	zw := s.zw
+	ra, rc := s.zrow(a), s.zrow(c)
+	t := ra[j] / (ra[j] - rc[j])
+	d := s.d
+	for k := 0; k < d; k++ {
+		xa := s.x[a*d+k]
+		s.x = append(s.x, xa+t*(s.x[c*d+k]-xa))
+	}
+	n := s.nv
+	if n%zBlock == 0 && n/zBlock == len(s.z) {
+		s.z = append(s.z, make([]float64, zBlock*zw))
+	}
+	rn := s.zrow(n)
+	for i := range rn {
+		rn[i] = ra[i] + t*(rc[i]-ra[i])
+	}
+	rn[j] = 0
+	W := s.W
+	b := s.off + j
+	for w := 0; w < W; w++ {
+		z := s.zm[a*W+w] & s.zm[c*W+w]
+		if w == b/64 {
+			z |= 1 << uint(b%64)
+		}
+		s.zm = append(s.zm, z)
+		s.pm = append(s.pm, (s.pm[a*W+w]|s.pm[c*W+w])&^z)
+	}
+	s.nv++
+	if !s.signs(n, j+1) {
+		s.bad = true
+	}
+	return n
+}
+
+func hashWords(k []uint64) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, x := range k {
+		h ^= x
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return h
+}
+
+// link adds the edges on the new hyperplane b: every 2-face cut by it holds
+// exactly two new vertices, one on each cut edge. The 2-faces through the
+// edge a new vertex lies on are named by the edge's sign vector with one of
+// its d−1 hyperplanes i released to a side (inside, for a domain
+// constraint); two new vertices naming the same 2-face span an edge.
+func (s *skel) link(b int) error {
+	W := s.W
+	kw := 2 * W
+	nk := len(s.newv) * 2 * (s.d - 1)
+	size := 1
+	for size < 2*nk {
+		size <<= 1
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]int32, size)
+	}
+	slots := s.slots[:size]
+	for i := range slots {
+		slots[i] = -1
+	}
+	s.keys = s.keys[:0]
+	s.kvert = s.kvert[:0]
+	s.kmate = s.kmate[:0]
+	key := make([]uint64, kw)
+	// The units of the layer still to come have signs but no say yet:
+	// two ends of a new edge may differ on them.
+	later := make([]uint64, W)
+	for u := b + 1; u < s.off+s.zw; u++ {
+		mset(later, u)
+	}
+	for _, n := range s.newv {
+		zm, pm := s.zmOf(int(n)), s.pmOf(int(n))
+		for w := 0; w < W; w++ {
+			r := zm[w]
+			if w == b/64 {
+				r &^= 1 << uint(b%64)
+			}
+			for r != 0 {
+				i := w*64 + bits.TrailingZeros64(r)
+				r &= r - 1
+				for side := 0; side < 2; side++ {
+					if side == 0 && i >= s.N {
+						continue // outside the domain
+					}
+					copy(key[:W], zm)
+					for w, x := range pm {
+						key[W+w] = x &^ later[w]
+					}
+					mclr(key[:W], i)
+					if side == 1 {
+						mset(key[W:], i)
+					}
+					h := hashWords(key) & uint64(size-1)
+					for {
+						q := slots[h]
+						if q < 0 {
+							slots[h] = int32(len(s.kvert))
+							s.keys = append(s.keys, key...)
+							s.kvert = append(s.kvert, n)
+							s.kmate = append(s.kmate, -1)
+							break
+						}
+						if slices.Equal(s.keys[int(q)*kw:int(q+1)*kw], key) {
+							if s.kmate[q] >= 0 {
+								return errNotGeneric
+							}
+							s.kmate[q] = n
+							s.edges = append(s.edges, s.kvert[q], n)
+							break
+						}
+						h = (h + 1) & uint64(size-1)
+					}
+				}
+			}
+		}
+	}
+	for _, m := range s.kmate {
+		if m < 0 {
+			return errNotGeneric
+		}
+	}
+	return nil
+}
+
+// skelOut is the assembled skeleton: regions in pattern order, the pairs
+// of adjacent regions and, for the full output, every region's facets and
+// (optionally) vertex lists.
+type skelOut struct {
+	R      int
+	pat    []uint64 // pw words per region
+	inter  []float64
+	fstart []int32 // R+1 offsets into fh, fnb
+	fh     []int32 // hyperplane of each facet
+	fnb    []int32 // neighbour region, −1 on the domain boundary
+	vstart []int32 // R+1 offsets into vlist (keepV)
+	vlist  []int32
+	pa, pb []int32 // the pairs of regions sharing a facet
+}
+
+// skelDirs are the directions tried for the height function: the lowest
+// vertex of a region is unique when no edge is level, which local checks
+// with a margin above the rounding error of the vertices.
+var skelDirs = [][]float64{
+	{1, 0.7548776662466927, 0.5698402909980532, 0.4301597090019468, 0.3247179572447460, 0.2451223337533073, 0.1850353150946542, 0.1396826021480862},
+	{0.3090169943749474, -1, 0.8090169943749474, 0.1545084971874737, -0.6180339887498949, 0.4045084971874737, -0.2360679774997897, 0.9270509831248424},
+	{-0.5773502691896258, 0.4082482904638631, 1, -0.7071067811865476, 0.2886751345948129, -0.8164965809277261, 0.5, 0.3535533905932738},
+}
+
+// errLevel says that an edge is level in the height direction tried.
+var errLevel = errors.New("region: level edge")
+
+// local reads the structure around every vertex: its d hyperplanes
+// (zid, increasing), the neighbour reached by leaving hyperplane zid[i] to
+// side s (end[2i+s], −1 if none) and which of those go up in height
+// (up[i], bit s). The heights are c·x for the first direction of skelDirs
+// in which no edge is level.
+func (s *skel) local() (zid, end []int32, up []uint8, err error) {
+	for t := range skelDirs {
+		zid, end, up, err = s.localDir(skelDirs[t])
+		if err != errLevel {
+			return zid, end, up, err
+		}
+	}
+	return nil, nil, nil, errNotGeneric
+}
+
+func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error) {
+	d, nv := s.d, s.nv
+	c := make([]float64, d)
+	cR := 0.0
+	for k := range c {
+		// Beyond 8 dimensions, perturb the listed ones.
+		c[k] = dir[k%8] * (1 + 0.0137*float64(k/8))
+		cR += abs(c[k]) * s.e.R[k]
+	}
+	h := make([]float64, nv)
+	zid = make([]int32, nv*d)
+	end = make([]int32, nv*2*d)
+	up = make([]uint8, nv*d)
+	var bad atomic.Bool
+	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
+			y := 0.0
+			for k, xk := range s.x[v*d : (v+1)*d] {
+				y += c[k] * xk
+			}
+			h[v] = y
+			z := zid[v*d : (v+1)*d]
+			n := 0
+			for w, r := range s.zmOf(v) {
+				for r != 0 {
+					if n == d {
+						bad.Store(true)
+						return
+					}
+					z[n] = int32(w*64 + bits.TrailingZeros64(r))
+					n++
+					r &= r - 1
+				}
+			}
+			if n != d {
+				bad.Store(true)
+				return
+			}
+		}
+		for i := range end[ch*skelVChunk*2*d : min(nv, (ch+1)*skelVChunk)*2*d] {
+			end[ch*skelVChunk*2*d+i] = -1
+		}
+	})
+	if bad.Load() {
+		return nil, nil, nil, errNotGeneric
+	}
+	// Each end of each edge fills one slot: the hyperplane it leaves and
+	// the side it goes to (a slot filled twice is a degeneracy). Worker k
+	// owns the vertices of its range and fills their slots only, so every
+	// slot has one writer.
+	W := s.W
+	upS := make([]bool, nv*2*d)
+	var level atomic.Bool
+	ne := len(s.edges) / 2
+	const parts = 2
+	s.e.parallel(parts, func(part int, _ *slabs) {
+		lo, hi := part*nv/parts, (part+1)*nv/parts
+		for k := 0; k < ne; k++ {
+			a, b := int(s.edges[2*k]), int(s.edges[2*k+1])
+			ownA, ownB := lo <= a && a < hi, lo <= b && b < hi
+			if !ownA && !ownB {
+				continue
+			}
+			if ownA {
+				sc := 0.0
+				for i := 0; i < d; i++ {
+					sc += abs(c[i] * (s.x[b*d+i] - s.x[a*d+i]))
+				}
+				if abs(h[b]-h[a]) <= 1e-9*sc+1e-13*cR {
+					level.Store(true)
+					return
+				}
+			}
+			for t := 0; t < 2; t++ {
+				if t == 1 {
+					a, b, ownA = b, a, ownB
+				}
+				if !ownA {
+					continue
+				}
+				zv, zw := s.zm[a*W:(a+1)*W], s.zm[b*W:(b+1)*W]
+				p, cnt := -1, 0
+				for w := range zv {
+					if x := zv[w] &^ zw[w]; x != 0 {
+						cnt += bits.OnesCount64(x)
+						p = w*64 + bits.TrailingZeros64(x)
+					}
+				}
+				if cnt != 1 {
+					bad.Store(true)
+					return
+				}
+				i := 0
+				for int(zid[a*d+i]) != p {
+					i++
+				}
+				side := 0
+				if s.pm[b*W+p/64]>>uint(p%64)&1 == 1 {
+					side = 1
+				}
+				slot := a*2*d + 2*i + side
+				if end[slot] >= 0 {
+					bad.Store(true)
+					return
+				}
+				end[slot] = int32(b)
+				upS[slot] = h[b] > h[a]
+			}
+		}
+	})
+	if level.Load() {
+		return nil, nil, nil, errLevel
+	}
+	if bad.Load() {
+		return nil, nil, nil, errNotGeneric
+	}
+	// A unit's hyperplane is left to both sides, a domain constraint's
+	// to the inside only.
+	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
+			en := end[v*2*d : (v+1)*2*d]
+			for i, zi := range zid[v*d : (v+1)*d] {
+				if int(zi) < s.N {
+					if en[2*i] < 0 || en[2*i+1] < 0 {
+						bad.Store(true)
+					}
+				} else if en[2*i] >= 0 || en[2*i+1] < 0 {
+					bad.Store(true)
+				}
+				var u uint8
+				if upS[v*2*d+2*i] {
+					u |= 1
+				}
+				if upS[v*2*d+2*i+1] {
+					u |= 2
+				}
+				up[v*d+i] = u
+			}
+		}
+	})
+	if bad.Load() {
+		return nil, nil, nil, errNotGeneric
+	}
+	return zid, end, up, nil
+}
+
+// patTable maps activation patterns to region indices.
+type patTable struct {
+	pw    int
+	pat   []uint64
+	slots []int32
+}
+
+func newPatTable(pat []uint64, pw, R int) *patTable {
+	size := 1
+	for size < 2*R {
+		size <<= 1
+	}
+	t := &patTable{pw: pw, pat: pat, slots: make([]int32, size)}
+	for i := range t.slots {
+		t.slots[i] = -1
+	}
+	for r := 0; r < R; r++ {
+		h := hashWords(pat[r*pw:(r+1)*pw]) & uint64(size-1)
+		for t.slots[h] >= 0 {
+			h = (h + 1) & uint64(size-1)
+		}
+		t.slots[h] = int32(r)
+	}
+	return t
+}
+
+func (t *patTable) find(p []uint64) int32 {
+	m := uint64(len(t.slots) - 1)
+	h := hashWords(p) & m
+	for {
+		r := t.slots[h]
+		if r < 0 || slices.Equal(t.pat[int(r)*t.pw:int(r+1)*t.pw], p) {
+			return r
+		}
+		h = (h + 1) & m
+	}
+}
+
+// patLess orders patterns lexicographically by unit, first unit first, so
+// that regions sharing the pattern of the first layers are consecutive.
+func patLess(a, b []uint64) int {
+	for k := range a {
+		if x := a[k] ^ b[k]; x != 0 {
+			if a[k]&(x&-x) != 0 {
+				return 1
+			}
+			return -1
+		}
+	}
+	return 0
+}
+
+// assemble finds the regions (each is a cell of the skeleton whose lowest
+// vertex in height sees all the cell's edges go up: one record per such
+// vertex and choice of upward sides), their facets (likewise, each
+// (d−1)-face from its lowest vertex) and neighbours, and their vertices
+// when keepV is set.
+func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
+	zid, end, up, err := s.local()
+	if err != nil {
+		return nil, err
+	}
+	d, e := s.d, s.e
+	pw := e.pw
+	last := ^uint64(0)
+	if s.N%64 != 0 {
+		last = 1<<uint(s.N%64) - 1
+	}
+	// pattern writes the pattern of the cell at v on the sides m (bit i:
+	// positive side of zid[v·d+i]) to dst.
+	pattern := func(v int, m uint32, dst []uint64) {
+		copy(dst, s.pm[v*s.W:v*s.W+pw])
+		dst[pw-1] &= last
+		if s.N == 0 {
+			dst[0] = 0
+		}
+		for i, zi := range zid[v*d : (v+1)*d] {
+			if m>>uint(i)&1 == 1 && int(zi) < s.N {
+				dst[zi/64] |= 1 << uint(zi%64)
+			}
+		}
+	}
+	nch := (s.nv + skelVChunk - 1) / skelVChunk
+	// Regions: (lowest vertex, sides) records, chunk by chunk.
+	type recs struct {
+		v  []int32
+		m  []uint32
+		h  []int32
+		nb []int32
+	}
+	rc := make([]recs, nch)
+	e.parallel(nch, func(ch int, _ *slabs) {
+		r := &rc[ch]
+		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
+			fixed, free, ok := choices(up[v*d:(v+1)*d], -1)
+			if !ok {
+				continue
+			}
+			for sub := free; ; sub = (sub - 1) & free {
+				r.v = append(r.v, int32(v))
+				r.m = append(r.m, fixed|sub)
+				if sub == 0 {
+					break
+				}
+			}
+		}
+	})
+	R := 0
+	for _, r := range rc {
+		R += len(r.v)
+	}
+	rv := make([]int32, 0, R)
+	rsd := make([]uint32, 0, R)
+	for _, r := range rc {
+		rv = append(rv, r.v...)
+		rsd = append(rsd, r.m...)
+	}
+	// Sort by pattern, first unit first: bit-reversed words compare
+	// as numbers. Two halves in parallel, then merged.
+	key := make([]uint64, R*pw)
+	pat := make([]uint64, R*pw)
+	e.parallel((R+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for r := ch * skelVChunk; r < min(R, (ch+1)*skelVChunk); r++ {
+			p := pat[r*pw : (r+1)*pw]
+			pattern(int(rv[r]), rsd[r], p)
+			for k, x := range p {
+				key[r*pw+k] = bits.Reverse64(x)
+			}
+		}
+	})
+	cmp := func(a, b int32) int {
+		return slices.Compare(key[int(a)*pw:int(a+1)*pw], key[int(b)*pw:int(b+1)*pw])
+	}
+	perm := make([]int32, R)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	half := R / 2
+	e.parallel(2, func(i int, _ *slabs) {
+		if i == 0 {
+			slices.SortFunc(perm[:half], cmp)
+		} else {
+			slices.SortFunc(perm[half:], cmp)
+		}
+	})
+	sorted := make([]int32, 0, R)
+	for i, j := 0, half; i < half || j < R; {
+		if j == R || i < half && cmp(perm[i], perm[j]) <= 0 {
+			sorted = append(sorted, perm[i])
+			i++
+		} else {
+			sorted = append(sorted, perm[j])
+			j++
+		}
+	}
+	out := &skelOut{R: R, pat: make([]uint64, R*pw), inter: make([]float64, R*d)}
+	e.parallel((R+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for r := ch * skelVChunk; r < min(R, (ch+1)*skelVChunk); r++ {
+			q := sorted[r]
+			copy(out.pat[r*pw:(r+1)*pw], pat[int(q)*pw:int(q+1)*pw])
+			// The lowest vertex and its d upward neighbours span a
+			// simplex inside the region; its centroid is an interior
+			// point.
+			v := int(rv[q])
+			in := out.inter[r*d : (r+1)*d]
+			copy(in, s.x[v*d:(v+1)*d])
+			for i := 0; i < d; i++ {
+				w := int(end[v*2*d+2*i+int(rsd[q]>>uint(i)&1)])
+				for k := range in {
+					in[k] += s.x[w*d+k]
+				}
+			}
+			for k := range in {
+				in[k] /= float64(d + 1)
+			}
+		}
+	})
+	tab := newPatTable(out.pat, pw, R)
+	// Facets, each from its lowest vertex: (region on the positive side
+	// or inside, region on the negative side or −1, hyperplane).
+	var bad atomic.Bool
+	e.parallel(nch, func(ch int, _ *slabs) {
+		r := &rc[ch]
+		r.v, r.m, r.h, r.nb = r.v[:0], r.m[:0], r.h[:0], r.nb[:0]
+		p := make([]uint64, pw)
+		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
+			u := up[v*d : (v+1)*d]
+			z := zid[v*d : (v+1)*d]
+			for jf := 0; jf < d; jf++ {
+				fixed, free, ok := choices(u, jf)
+				if !ok {
+					continue
+				}
+				hj := int(z[jf])
+				for sub := free; ; sub = (sub - 1) & free {
+					pattern(v, fixed|sub, p)
+					rp, rm := tab.find(p), int32(-1)
+					if hj < s.N {
+						p[hj/64] |= 1 << uint(hj%64)
+						rp, rm = tab.find(p), rp
+						if rm < 0 {
+							bad.Store(true)
+						}
+					}
+					if rp < 0 {
+						bad.Store(true)
+					}
+					r.v = append(r.v, rp)
+					r.nb = append(r.nb, rm)
+					r.h = append(r.h, int32(hj))
+					if sub == 0 {
+						break
+					}
+				}
+			}
+		}
+	})
+	if bad.Load() {
+		return nil, errNotGeneric
+	}
+	// Adjacent pairs (the facets inside the domain), for the counts.
+	for _, r := range rc {
+		for k, a := range r.v {
+			if b := r.nb[k]; b >= 0 {
+				out.pa = append(out.pa, a)
+				out.pb = append(out.pb, b)
+			}
+		}
+	}
+	if !full {
+		return out, nil
+	}
+	out.fstart = make([]int32, R+1)
+	for _, r := range rc {
+		for k, a := range r.v {
+			out.fstart[a+1]++
+			if b := r.nb[k]; b >= 0 {
+				out.fstart[b+1]++
+			}
+		}
+	}
+	for r := 0; r < R; r++ {
+		out.fstart[r+1] += out.fstart[r]
+	}
+	nfe := int(out.fstart[R])
+	out.fh = make([]int32, nfe)
+	out.fnb = make([]int32, nfe)
+	fill := slices.Clone(out.fstart[:R])
+	for _, r := range rc {
+		for k, a := range r.v {
+			b, hy := r.nb[k], r.h[k]
+			out.fh[fill[a]], out.fnb[fill[a]] = hy, b
+			fill[a]++
+			if b >= 0 {
+				out.fh[fill[b]], out.fnb[fill[b]] = hy, a
+				fill[b]++
+			}
+		}
+	}
+	// Facet order of the cell engine: domain constraints first, then
+	// units in increasing order.
+	N, nf := int32(s.N), int32(s.nf)
+	fkey := func(hy int32) int32 {
+		if hy >= N {
+			return hy - N
+		}
+		return hy + nf
+	}
+	e.parallel((R+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for r := ch * skelVChunk; r < min(R, (ch+1)*skelVChunk); r++ {
+			lo, hi := int(out.fstart[r]), int(out.fstart[r+1])
+			for i := lo + 1; i < hi; i++ {
+				for j := i; j > lo && fkey(out.fh[j]) < fkey(out.fh[j-1]); j-- {
+					out.fh[j], out.fh[j-1] = out.fh[j-1], out.fh[j]
+					out.fnb[j], out.fnb[j-1] = out.fnb[j-1], out.fnb[j]
+				}
+			}
+		}
+	})
+	if keepV {
+		e.parallel(nch, func(ch int, _ *slabs) {
+			r := &rc[ch]
+			r.v, r.nb = r.v[:0], r.nb[:0]
+			p := make([]uint64, pw)
+			all := make([]uint8, d)
+			for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
+				for i, zi := range zid[v*d : (v+1)*d] {
+					all[i] = 3
+					if int(zi) >= s.N {
+						all[i] = 2
+					}
+				}
+				fixed, free, _ := choices(all, -1)
+				for sub := free; ; sub = (sub - 1) & free {
+					pattern(v, fixed|sub, p)
+					q := tab.find(p)
+					if q < 0 {
+						bad.Store(true)
+					}
+					r.v = append(r.v, q)
+					r.nb = append(r.nb, int32(v))
+					if sub == 0 {
+						break
+					}
+				}
+			}
+		})
+		if bad.Load() {
+			return nil, errNotGeneric
+		}
+		out.vstart = make([]int32, R+1)
+		n := 0
+		for _, r := range rc {
+			for _, q := range r.v {
+				out.vstart[q+1]++
+			}
+			n += len(r.v)
+		}
+		for r := 0; r < R; r++ {
+			out.vstart[r+1] += out.vstart[r]
+		}
+		out.vlist = make([]int32, n)
+		fill := slices.Clone(out.vstart[:R])
+		for _, r := range rc {
+			for k, q := range r.v {
+				out.vlist[fill[q]] = r.nb[k]
+				fill[q]++
+			}
+		}
+	}
+	return out, nil
+}
+
+// skelVChunk is the number of vertices (or regions) per parallel chunk.
+const skelVChunk = 2048
+
+// choices splits the side masks allowed by u (bit s of u[i]: side s of
+// hyperplane i allowed; position skip left at 0) into the bits fixed in
+// all of them and the free ones; ok is false when there is none.
+func choices(u []uint8, skip int) (fixed, free uint32, ok bool) {
+	for i, x := range u {
+		if i == skip {
+			continue
+		}
+		switch x {
+		case 0:
+			return 0, 0, false
+		case 2:
+			fixed |= 1 << uint(i)
+		case 3:
+			free |= 1 << uint(i)
+		}
+	}
+	return fixed, free, true
+}
+
+// skelMaxVertices bounds the skeleton; beyond it (or, under
+// Options.MaxRegions, beyond 4·MaxRegions vertices) the cell engine runs,
+// which bounds its work by regions.
+const skelMaxVertices = 1 << 21
+
+// skelChunk is the number of consecutive regions whose maps are updated
+// incrementally from one another; each chunk starts afresh, so the float
+// maps do not depend on the number of workers.
+const skelChunk = 256
+
+// skeleton computes the complex with the skeleton engine; errNotGeneric
+// means that the cell engine must run instead.
+func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex) error {
+	limit := skelMaxVertices
+	if e.opt.MaxRegions > 0 {
+		limit = min(limit, 4*e.opt.MaxRegions+init.nv)
+	}
+	s, err := e.buildSkel(init, dom, limit)
+	if err != nil {
+		return err
+	}
+	full := !e.opt.CountsOnly
+	out, err := s.assemble(e.keepV && full, full)
+	if err != nil {
+		return err
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	R := out.R
+	if e.opt.MaxRegions > 0 && R > e.opt.MaxRegions {
+		return errNotGeneric
+	}
+	d, d1, m, H, pw := e.d, e.d+1, e.m, e.H, e.pw
+	o := &taskOut{nreg: R, maps: make([]float64, R*m*d1), fstart: out.fstart, fnb: out.fnb}
+	var facets []Facet
+	var normals []float64
+	var affs []Affine
+	if full {
+		cx.Regions = make([]Region, R)
+		facets = make([]Facet, len(out.fh))
+		normals = make([]float64, len(out.fh)*d)
+		affs = make([]Affine, R*m)
+	}
+	var verts [][]float64
+	if e.keepV && full {
+		verts = make([][]float64, len(out.vlist))
+		for k, v := range out.vlist {
+			verts[k] = s.x[int(v)*d : int(v+1)*d : int(v+1)*d]
+		}
+	}
+	p0 := e.newWorker(topTask, nil).P0
+	e.parallel((R+skelChunk-1)/skelChunk, func(ch int, _ *slabs) {
+		P := make([][]float64, H+1)
+		P[0] = p0
+		for l := 1; l <= H; l++ {
+			P[l] = make([]float64, e.layers[l].out*d1)
+		}
+		for r := ch * skelChunk; r < min(R, (ch+1)*skelChunk); r++ {
+			p := out.pat[r*pw : (r+1)*pw : (r+1)*pw]
+			from := 1
+			if r > ch*skelChunk {
+				from = e.nextMaps(P, p, out.pat[(r-1)*pw:r*pw])
+			}
+			for l := from; l <= H; l++ {
+				e.layerMap(P[l], l, p, P[l-1])
+			}
+			mp := o.maps[r*m*d1 : (r+1)*m*d1]
+			copy(mp, P[H][:m*d1])
+			if !full {
+				continue
+			}
+			reg := &cx.Regions[r]
+			reg.Index = r
+			reg.Pattern = p
+			reg.Interior = out.inter[r*d : (r+1)*d : (r+1)*d]
+			reg.Maps = affs[r*m : (r+1)*m : (r+1)*m]
+			for k := range reg.Maps {
+				reg.Maps[k] = Affine{Grad: mp[k*d1 : k*d1+d : k*d1+d], Const: mp[k*d1+d]}
+			}
+			lo, hi := int(out.fstart[r]), int(out.fstart[r+1])
+			reg.Facets = facets[lo:hi:hi]
+			for f := lo; f < hi; f++ {
+				fc := &facets[f]
+				fc.Normal = normals[f*d : (f+1)*d : (f+1)*d]
+				fc.Neighbor = int(out.fnb[f])
+				hy := int(out.fh[f])
+				if hy >= s.N {
+					k := int(-s.dom[hy-s.N] - 1)
+					fc.Source = FacetSource{Layer: -1, Unit: k}
+					copy(fc.Normal, cons[k][:d])
+					fc.Offset = cons[k][d]
+					continue
+				}
+				l, u := e.unitOf(hy)
+				fc.Source = FacetSource{Layer: l, Unit: u}
+				row := P[l][u*d1 : (u+1)*d1]
+				if mhas(p, hy) {
+					for k := 0; k < d; k++ {
+						fc.Normal[k] = -row[k]
+					}
+					fc.Offset = row[d]
+				} else {
+					copy(fc.Normal, row[:d])
+					fc.Offset = -row[d]
+				}
+			}
+			if e.keepV {
+				reg.Vertices = verts[out.vstart[r]:out.vstart[r+1]:out.vstart[r+1]]
+			}
+		}
+	})
+	e.outs = []*taskOut{o}
+	e.pairs = [2][]int32{out.pa, out.pb}
+	e.splits.Store(s.cuts)
+	e.count.Store(int64(R))
+	cx.Stats.Skeleton = true
+	cx.Stats.Vertices = s.nv
+	if e.opt.Progress != nil {
+		e.opt.Progress(int64(R))
+	}
+	return nil
+}
+
+// layerMap writes P_l = W_l·diag(pattern of hidden layer l−1)·P_{l−1} + b_l.
+func (e *engine) layerMap(dst []float64, l int, pat []uint64, prev []float64) {
+	d1 := e.d + 1
+	L := e.layers[l]
+	for i := 0; i < L.out; i++ {
+		row := dst[i*d1 : (i+1)*d1]
+		clear(row)
+		row[e.d] = L.B[i]
+	}
+	off := e.offs[l-1]
+	for j := 0; j < e.widths[l-1]; j++ {
+		if mhas(pat, off+j) {
+			e.addUnit(dst, l-1, j, prev)
+		}
+	}
+}
+
+// nextMaps brings the maps P of pattern q up to date for pattern p: the
+// layers before the first unit on which they differ keep their maps, that
+// unit's layer l changes P_{l+1} by the rank-one terms of its changed
+// units, and the levels above (returned: the first) must be recomputed.
+func (e *engine) nextMaps(P [][]float64, p, q []uint64) int {
+	b := -1
+	for k := range p {
+		if x := p[k] ^ q[k]; x != 0 {
+			b = k*64 + bits.TrailingZeros64(x)
+			break
+		}
+	}
+	if b < 0 {
+		return len(P)
+	}
+	l, _ := e.unitOf(b)
+	off, w := e.offs[l], e.widths[l]
+	changed, active := 0, 0
+	for k := off / 64; k <= (off+w-1)/64; k++ {
+		m := rangeMask(k, off, off+w)
+		changed += bits.OnesCount64((p[k] ^ q[k]) & m)
+		active += bits.OnesCount64(p[k] & m)
+	}
+	if changed >= active {
+		return l + 1
+	}
+	for k := off / 64; k <= (off+w-1)/64; k++ {
+		x := (p[k] ^ q[k]) & rangeMask(k, off, off+w)
+		for x != 0 {
+			b := k*64 + bits.TrailingZeros64(x)
+			x &= x - 1
+			sg := -1.0
+			if mhas(p, b) {
+				sg = 1
+			}
+			e.axpyUnit(P[l+1], l, b-off, P[l], sg)
+		}
+	}
+	return l + 2
+}
+
+// rangeMask is the mask of bits lo..hi−1 within word k.
+func rangeMask(k, lo, hi int) uint64 {
+	m := ^uint64(0)
+	if k == lo/64 {
+		m &^= 1<<uint(lo%64) - 1
+	}
+	if k == (hi-1)/64 && hi%64 != 0 {
+		m &= 1<<uint(hi%64) - 1
+	}
+	return m
+}
+
+// axpyUnit adds sg·W_{l+1}[:, j] ⊗ P[j] to acc.
+func (e *engine) axpyUnit(acc []float64, l, j int, P []float64, sg float64) {
+	d1 := e.d + 1
+	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
+	p := P[j*d1 : (j+1)*d1]
+	for i, wt := range col {
+		a := acc[i*d1 : (i+1)*d1]
+		wt *= sg
+		for k, pk := range p {
+			a[k] += wt * pk
+		}
+	}
+}
+
+// buildSkel builds the skeleton of the complex over the domain cell init.
+// A box is cut in two by a plane across its longest side and the halves
+// are built at the same time; their skeletons are then joined (join). The
+// halves are built whatever the number of workers, so that the float
+// results do not depend on it.
+func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
+	if dom.Kind != KindBox {
+		s, err := newSkel(e.ctx, e, init, -1)
+		if err != nil {
+			return nil, err
+		}
+		s.limit = limit
+		return s, s.build()
+	}
+	a := 0
+	for i := range dom.Lo {
+		if dom.Hi[i]-dom.Lo[i] > dom.Hi[a]-dom.Lo[a] {
+			a = i
+		}
+	}
+	// Off the middle by an irrational fraction, so that the plane meets
+	// no vertex of integer or dyadic nets.
+	mid := dom.Lo[a] + (dom.Hi[a]-dom.Lo[a])*0.4980242667680935
+	var half [2]*skel
+	var errs [2]error
+	e.parallel(2, func(i int, _ *slabs) {
+		lo, hi := slices.Clone(dom.Lo), slices.Clone(dom.Hi)
+		split := 2*a + 1 // the lower half's x_a ≤ hi becomes x_a ≤ mid
+		if i == 0 {
+			hi[a] = mid
+		} else {
+			lo[a], split = mid, 2*a
+		}
+		hd, err := Box(lo, hi)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		c, err := hd.initialCell()
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		c.buildEdges()
+		s, err := newSkel(e.ctx, e, c, split)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		s.limit = limit / 2
+		errs[i] = s.build()
+		half[i] = s
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return join(half[0], half[1], a)
+}
+
+// join glues the skeletons of the two halves of a box cut by the plane S
+// across axis a (hyperplane N+nf of both). A vertex on S is not a vertex of
+// the complex but a point inside an edge crossing S, found in both halves
+// with the same sign vector; the two half-edges through it become one edge,
+// and the edges inside S are dropped.
+func join(A, B *skel, a int) (*skel, error) {
+	d, W, N, nf := A.d, A.W, A.N, A.nf
+	S := N + nf
+	M := &skel{ctx: A.ctx, e: A.e, d: d, N: N, nh: A.nh, W: W, nf: nf, dom: A.dom, cuts: A.cuts + B.cuts}
+	type side struct {
+		s     *skel
+		id    []int32 // new index of each vertex, −1 on S
+		far   []int32 // for a vertex on S: the new index across its edge leaving S
+		inner uint64  // pm bit that the other half's constraint on axis a contributes
+	}
+	halves := [2]side{{s: A}, {s: B}}
+	n := 0
+	var fakes [2][]int32
+	for h := range halves {
+		hs := &halves[h]
+		sk := hs.s
+		hs.id = make([]int32, sk.nv)
+		hs.far = make([]int32, sk.nv)
+		for v := 0; v < sk.nv; v++ {
+			hs.far[v] = -1
+			if mhas(sk.zmOf(v), S) {
+				hs.id[v] = -1
+				fakes[h] = append(fakes[h], int32(v))
+				continue
+			}
+			hs.id[v] = int32(n)
+			n++
+		}
+	}
+	M.nv = n
+	M.edges = make([]int32, 0, len(A.edges)+len(B.edges))
+	M.x = make([]float64, 0, n*d)
+	M.zm = make([]uint64, 0, n*W)
+	M.pm = make([]uint64, 0, n*W)
+	for h, hs := range halves {
+		sk := hs.s
+		// The lower half lies strictly below the box's x_a ≤ hi (N+2a+1),
+		// the upper strictly above x_a ≥ lo (N+2a).
+		other := N + 2*a + 1
+		if h == 1 {
+			other = N + 2*a
+		}
+		for v := 0; v < sk.nv; v++ {
+			if hs.id[v] < 0 {
+				continue
+			}
+			M.x = append(M.x, sk.x[v*d:(v+1)*d]...)
+			M.zm = append(M.zm, sk.zmOf(v)...)
+			M.pm = append(M.pm, sk.pmOf(v)...)
+			pm := M.pm[len(M.pm)-W:]
+			mclr(pm, S)
+			mset(pm, other)
+		}
+		for k := 0; k+1 < len(sk.edges); k += 2 {
+			u, w := sk.edges[k], sk.edges[k+1]
+			iu, iw := hs.id[u], hs.id[w]
+			switch {
+			case iu >= 0 && iw >= 0:
+				M.edges = append(M.edges, iu, iw)
+			case iu < 0 && iw < 0:
+				// inside S
+			case iu < 0:
+				if hs.far[u] >= 0 {
+					return nil, errNotGeneric
+				}
+				hs.far[u] = iw
+			default:
+				if hs.far[w] >= 0 {
+					return nil, errNotGeneric
+				}
+				hs.far[w] = iu
+			}
+		}
+	}
+	// Match the points on S by their sign vectors (the constraints on
+	// axis a and S itself differ between the halves and are left out).
+	if len(fakes[0]) != len(fakes[1]) {
+		return nil, errNotGeneric
+	}
+	key := func(sk *skel, v int32, dst []uint64) {
+		copy(dst[:W], sk.zmOf(int(v)))
+		copy(dst[W:], sk.pmOf(int(v)))
+		for _, b := range []int{S, N + 2*a, N + 2*a + 1} {
+			mclr(dst[:W], b)
+			mclr(dst[W:], b)
+		}
+	}
+	keys := make([]uint64, len(fakes[0])*2*W)
+	for i, v := range fakes[0] {
+		key(A, v, keys[i*2*W:(i+1)*2*W])
+	}
+	tab := newPatTable(keys, 2*W, len(fakes[0]))
+	used := make([]bool, len(fakes[0]))
+	k := make([]uint64, 2*W)
+	for _, v := range fakes[1] {
+		key(B, v, k)
+		i := tab.find(k)
+		if i < 0 || used[i] {
+			return nil, errNotGeneric
+		}
+		used[i] = true
+		fa, fb := halves[0].far[fakes[0][i]], halves[1].far[v]
+		if fa < 0 || fb < 0 {
+			return nil, errNotGeneric
+		}
+		M.edges = append(M.edges, fa, fb)
+	}
+	return M, nil
+}
+
+// tallyPairs is tally for the skeleton engine, whose one taskOut carries
+// the maps: pieces come from the pairs of adjacent regions (pa[k], pb[k]).
+func (e *engine) tallyPairs(cx *Complex, R int, pa, pb []int32) {
+	d1 := e.d + 1
+	maps := e.outs[0].maps
+	np := len(pa)
+	// eq[o][k]: output o has the same map on both sides of pair k.
+	eq := make([][]bool, e.m)
+	for o := range eq {
+		eq[o] = make([]bool, np)
+	}
+	e.parallel((np+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for k := ch * skelVChunk; k < min(np, (ch+1)*skelVChunk); k++ {
+			a, b := int(pa[k])*e.m, int(pb[k])*e.m
+			for o := range eq {
+				eq[o][k] = mapsEqual(maps[(a+o)*d1:(a+o+1)*d1], maps[(b+o)*d1:(b+o+1)*d1])
+			}
+		}
+	})
+	count := func(outs []int) Counts {
+		u := newUF(R)
+		pieces := R
+		for k := range pa {
+			same := true
+			for _, o := range outs {
+				same = same && eq[o][k]
+			}
+			if same && u.union(pa[k], pb[k]) {
+				pieces--
+			}
+		}
+		return Counts{Regions: R, Pieces: pieces, AffineMaps: e.distinct(outs, R, nil)}
+	}
+	all := make([]int, e.m)
+	for o := range all {
+		all[o] = o
+		cx.Counts = append(cx.Counts, count([]int{o}))
+	}
+	cx.Joint = cx.Counts[0]
+	if e.m > 1 {
+		cx.Joint = count(all)
+	}
+	cx.Stats.Splits = e.splits.Load()
+	if e.opt.Adjacency {
+		cx.Adjacent = make([][2]int, np)
+		for k := range pa {
+			a, b := int(pa[k]), int(pb[k])
+			cx.Adjacent[k] = [2]int{min(a, b), max(a, b)}
+		}
+		slices.SortFunc(cx.Adjacent, func(x, y [2]int) int {
+			if x[0] != y[0] {
+				return x[0] - y[0]
+			}
+			return x[1] - y[1]
+		})
+	}
+}

@@ -1,0 +1,392 @@
+package region
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/relucid/relucid/relu"
+)
+
+// patKey names a region by its activation pattern.
+func patKey(p []uint64) string { return fmt.Sprint(p) }
+
+// compareEngines enumerates net over dom with the skeleton engine (when
+// wantSkel; otherwise the engine must have fallen back) and with the cell
+// engine, and checks that they describe the same complex: the counts, the
+// patterns, every region's facets (sources, inequalities, neighbours), maps
+// and vertices, the adjacent pairs, and interior points strictly inside
+// their regions with the region's own pattern.
+func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, wantSkel bool) *Complex {
+	t.Helper()
+	opt.Adjacency = true
+	sk, err := Enumerate(context.Background(), net, dom, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.noSkeleton = true
+	ce, err := Enumerate(context.Background(), net, dom, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk.Stats.Skeleton != wantSkel || ce.Stats.Skeleton {
+		t.Fatalf("skeleton engine used: %v, want %v (cells: %v)", sk.Stats.Skeleton, wantSkel, ce.Stats.Skeleton)
+	}
+	if !slices.Equal(sk.Counts, ce.Counts) || sk.Joint != ce.Joint {
+		t.Fatalf("counts: skeleton %+v %+v, cells %+v %+v", sk.Counts, sk.Joint, ce.Counts, ce.Joint)
+	}
+	byPat := map[string]*Region{}
+	for i := range ce.Regions {
+		byPat[patKey(ce.Regions[i].Pattern)] = &ce.Regions[i]
+	}
+	if len(byPat) != len(ce.Regions) || len(sk.Regions) != len(ce.Regions) {
+		t.Fatalf("%d skeleton regions, %d cell regions (%d patterns)", len(sk.Regions), len(ce.Regions), len(byPat))
+	}
+	for i := range sk.Regions {
+		r := &sk.Regions[i]
+		if r.Index != i {
+			t.Fatalf("region %d has index %d", i, r.Index)
+		}
+		c := byPat[patKey(r.Pattern)]
+		if c == nil {
+			t.Fatalf("skeleton region %d: pattern %v not found by the cell engine", i, r.Pattern)
+		}
+		for o := range r.Maps {
+			if !mapsEqual(append(slices.Clone(r.Maps[o].Grad), r.Maps[o].Const), append(slices.Clone(c.Maps[o].Grad), c.Maps[o].Const)) {
+				t.Fatalf("region %v output %d: map %+v, cells %+v", r.Pattern, o, r.Maps[o], c.Maps[o])
+			}
+		}
+		type fkey struct {
+			src FacetSource
+			nb  string
+		}
+		facets := func(reg *Region, regs []Region) map[fkey]Facet {
+			m := map[fkey]Facet{}
+			for _, f := range reg.Facets {
+				nb := ""
+				if f.Neighbor >= 0 {
+					nb = patKey(regs[f.Neighbor].Pattern)
+				}
+				m[fkey{f.Source, nb}] = f
+			}
+			return m
+		}
+		fs, fc := facets(r, sk.Regions), facets(c, ce.Regions)
+		if len(fs) != len(r.Facets) || len(fs) != len(fc) {
+			t.Fatalf("region %v: %d facets (%d distinct), cells %d", r.Pattern, len(r.Facets), len(fs), len(fc))
+		}
+		for k, f := range fs {
+			g, ok := fc[k]
+			if !ok {
+				t.Fatalf("region %v: facet %+v not found by the cell engine", r.Pattern, k)
+			}
+			if !mapsEqual(append(slices.Clone(f.Normal), f.Offset), append(slices.Clone(g.Normal), g.Offset)) {
+				t.Fatalf("region %v facet %+v: %v ≤ %v, cells %v ≤ %v", r.Pattern, k, f.Normal, f.Offset, g.Normal, g.Offset)
+			}
+		}
+		// Facet order: domain constraints first, then units in order.
+		for k := 1; k < len(r.Facets); k++ {
+			a, b := r.Facets[k-1].Source, r.Facets[k].Source
+			if a.Layer >= 0 && (b.Layer < 0 || a.Layer > b.Layer || a.Layer == b.Layer && a.Unit >= b.Unit) || a.Layer < 0 && b.Layer < 0 && a.Unit >= b.Unit {
+				t.Fatalf("region %v: facets out of order: %+v before %+v", r.Pattern, a, b)
+			}
+		}
+		for _, f := range r.Facets {
+			v, s := 0.0, math.Abs(f.Offset)
+			for k, x := range r.Interior {
+				v += f.Normal[k] * x
+				s += math.Abs(f.Normal[k] * x)
+			}
+			if v >= f.Offset-1e-12*s {
+				t.Fatalf("region %v: interior %v not strictly inside facet %+v", r.Pattern, r.Interior, f)
+			}
+		}
+		// In general position no unit vanishes inside a region, so the
+		// float pattern at the interior point is the region's. (The cell
+		// engine records units ≡ 0 on a region as inactive, which rounding
+		// can turn either way.)
+		if wantSkel {
+			x := dom.ToInput(r.Interior)
+			b := 0
+			for _, layer := range net.Pattern(nil, x) {
+				for _, on := range layer {
+					if on != (r.Pattern[b/64]>>(b%64)&1 == 1) {
+						t.Fatalf("region %v: the net's pattern at the interior point %v differs at unit %d", r.Pattern, x, b)
+					}
+					b++
+				}
+			}
+		}
+		if len(r.Vertices) != len(c.Vertices) {
+			t.Fatalf("region %v: %d vertices, cells %d", r.Pattern, len(r.Vertices), len(c.Vertices))
+		}
+		if len(r.Vertices) > 0 {
+			vs := func(vv [][]float64) []string {
+				var out []string
+				for _, v := range vv {
+					out = append(out, fmt.Sprintf("%.7f", v))
+				}
+				slices.Sort(out)
+				return out
+			}
+			if a, b := vs(r.Vertices), vs(c.Vertices); !slices.Equal(a, b) {
+				t.Fatalf("region %v: vertices %v, cells %v", r.Pattern, a, b)
+			}
+		}
+	}
+	pairs := func(cx *Complex) []string {
+		var out []string
+		for _, p := range cx.Adjacent {
+			a, b := patKey(cx.Regions[p[0]].Pattern), patKey(cx.Regions[p[1]].Pattern)
+			out = append(out, min(a, b)+"|"+max(a, b))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if a, b := pairs(sk), pairs(ce); !slices.Equal(a, b) {
+		t.Fatalf("adjacent pairs differ: %d vs %d", len(a), len(b))
+	}
+	return sk
+}
+
+// polyBox is the box [−r, r]^n given as an H-polytope (no split: the
+// skeleton is built in one piece).
+func polyBox(t *testing.T, n int, r float64) Domain {
+	var A [][]float64
+	var b []float64
+	for i := 0; i < n; i++ {
+		for _, s := range []float64{1, -1} {
+			row := make([]float64, n)
+			row[i] = s
+			A = append(A, row)
+			b = append(b, r)
+		}
+	}
+	d, err := Polytope(A, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// muteNet zeroes the output weights of every other unit of the last hidden
+// layer: regions split only by those units carry the same map, so pieces
+// are fewer than regions.
+func muteNet(net *relu.Net) *relu.Net {
+	out := net.Layers[len(net.Layers)-1]
+	for i := 0; i < out.Out; i++ {
+		for j := 0; j < out.In; j += 2 {
+			out.W[i*out.In+j] = 0
+		}
+	}
+	return net
+}
+
+func TestSkeletonAgrees(t *testing.T) {
+	asym, err := Box([]float64{-2, 0, -1}, []float64{0.5, 3, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	simplex, err := Polytope([][]float64{{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}, {1, 1, 1}}, []float64{1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al := relu.NewLayer(1, 3)
+	for j, w := range []string{"1", "-2", "1/2"} {
+		al.SetRat(0, j, rat(w))
+	}
+	al.SetBiasRat(0, rat("1/4"))
+	affine := &relu.Net{Layers: []relu.Layer{al}}
+	cases := []struct {
+		name string
+		net  *relu.Net
+		dom  Domain
+		opt  Options
+	}{
+		{"random-n3", randomNet(3, 3, 12, 10, 1), cube(3, 0, 1), Options{}},
+		{"random-n4", randomNet(4, 4, 10, 8, 1), cube(4, 0, 1), Options{}},
+		{"deep-n3", randomNet(5, 3, 6, 6, 6, 6, 6, 1), cube(3, 0, 1), Options{}},
+		{"two-outputs-n3", randomNet(6, 3, 10, 8, 2), cube(3, 0, 1), Options{}},
+		{"merged-pieces-n3", muteNet(randomNet(7, 3, 8, 12, 1)), cube(3, 0, 1), Options{}},
+		{"merged-pieces-two-outputs-n4", muteNet(randomNet(8, 4, 6, 8, 2)), cube(4, 0, 1), Options{}},
+		{"asymmetric-box", randomNet(9, 3, 10, 10, 1), asym, Options{}},
+		{"box-as-polytope", randomNet(10, 3, 10, 8, 1), polyBox(t, 3, 1), Options{}},
+		{"simplex", randomNet(11, 3, 10, 8, 1), simplex, Options{}},
+		{"big-box-n3", randomNet(12, 3, 8, 8, 1), cube(3, 0.5, 40), Options{}},
+		{"one-unit", randomNet(13, 3, 1, 1), cube(3, 0, 1), Options{}},
+		{"affine", affine, cube(3, 0, 1), Options{}},
+		{"vertices-always-n4", randomNet(14, 4, 8, 6, 1), cube(4, 0, 1), Options{Vertices: VerticesAlways}},
+		{"one-worker", randomNet(15, 3, 10, 8, 1), cube(3, 0, 1), Options{Workers: 1}},
+	}
+	if !testing.Short() {
+		// The cell engine crashed on this net once (a scratch slice sized
+		// for fewer constraints); the skeleton found it.
+		cases = append(cases, struct {
+			name string
+			net  *relu.Net
+			dom  Domain
+			opt  Options
+		}{"random-n5", randomNet(1, 5, 16, 16, 16, 1), cube(5, 0, 1), Options{}})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cx := compareEngines(t, tc.net, tc.dom, tc.opt, true)
+			if tc.name == "merged-pieces-n3" && cx.Counts[0].Pieces >= cx.Counts[0].Regions {
+				t.Errorf("no merged pieces: %+v", cx.Counts[0])
+			}
+			if tc.name == "affine" && cx.Counts[0] != (Counts{1, 1, 1}) {
+				t.Errorf("affine net: %+v", cx.Counts[0])
+			}
+		})
+	}
+}
+
+// TestSkeletonVertices: the skeleton's vertex count is the number of
+// distinct vertices of the complex, as listed by the cell engine.
+func TestSkeletonVertices(t *testing.T) {
+	for _, n := range []int{3, 4} {
+		net := randomNet(uint64(20+n), n, 10, 8, 1)
+		dom := cube(n, 0, 1)
+		sk := enumerate2(t, net, dom, Options{})
+		ce := enumerate2(t, net, dom, Options{noSkeleton: true, Vertices: VerticesAlways})
+		seen := map[string]bool{}
+		for _, r := range ce.Regions {
+			for _, v := range r.Vertices {
+				seen[fmt.Sprintf("%.9f", v)] = true
+			}
+		}
+		if !sk.Stats.Skeleton || sk.Stats.Vertices != len(seen) {
+			t.Errorf("n=%d: skeleton %v with %d vertices, cells list %d", n, sk.Stats.Skeleton, sk.Stats.Vertices, len(seen))
+		}
+	}
+}
+
+// TestSkeletonWorkers: the result does not depend on the number of workers,
+// bit for bit.
+func TestSkeletonWorkers(t *testing.T) {
+	net := randomNet(30, 4, 10, 8, 2)
+	a := enumerate2(t, net, cube(4, 0, 1), Options{Workers: 1, Adjacency: true})
+	b := enumerate2(t, net, cube(4, 0, 1), Options{Workers: 3, Adjacency: true})
+	if !a.Stats.Skeleton || !reflect.DeepEqual(a, b) {
+		t.Errorf("1 and 3 workers differ (skeleton %v)", a.Stats.Skeleton)
+	}
+}
+
+// TestSkeletonFallback: arrangements that are not in general position —
+// hyperplanes through vertices, coincident, dead and duplicate units,
+// hyperplanes along the boundary, a domain with a vertex on four facets —
+// leave the skeleton engine, and the cell engine's complex is returned.
+func TestSkeletonFallback(t *testing.T) {
+	type tc struct {
+		name string
+		net  *relu.Net
+		dom  Domain
+	}
+	var cases []tc
+	for _, c := range degenerateNets() {
+		cases = append(cases, tc{c.name, c.net, boxN(t, c.net.InputDim(), -c.dom, c.dom)})
+	}
+	dup := randomNet(40, 3, 6, 5, 1)
+	l := &dup.Layers[0]
+	copy(l.W[3:6], l.W[0:3]) // unit 1 duplicates unit 0
+	l.B[1] = l.B[0]
+	cases = append(cases, tc{"duplicate units", dup, cube(3, 0, 1)})
+	dead := randomNet(41, 3, 6, 5, 1)
+	l = &dead.Layers[1]
+	for j := 0; j < l.In; j++ {
+		l.W[2*l.In+j] = 0
+	}
+	l.B[2] = 0 // ≡ 0 everywhere
+	cases = append(cases, tc{"dead unit ≡ 0", dead, cube(3, 0, 1)})
+	face := randomNet(42, 3, 6, 5, 1)
+	l = &face.Layers[0]
+	l.W[0], l.W[1], l.W[2], l.B[0] = 1, 0, 0, -1 // x = 1, a face of the cube
+	cases = append(cases, tc{"hyperplane along a face", face, cube(3, 0, 1)})
+	var A [][]float64
+	var bs []float64
+	for m := 0; m < 8; m++ {
+		A = append(A, []float64{float64(1 - 2*(m&1)), float64(1 - (m & 2)), float64(1 - (m&4)/2)})
+		bs = append(bs, 1.5)
+	}
+	octa, err := Polytope(A, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, tc{"octahedron domain", randomNet(43, 3, 8, 6, 1), octa})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			compareEngines(t, c.net, c.dom, Options{NoAutoExact: true}, false)
+		})
+	}
+	// Integer nets: in general position or not, the two agree.
+	for n := 3; n <= 4; n++ {
+		compareEngines(t, intNet(uint64(50+n), n, 6, 5, 1), cube(n, 0, 1), Options{NoAutoExact: true}, false)
+	}
+}
+
+// TestSkeletonCountsOnly: CountsOnly keeps the counts and the adjacency and
+// drops the regions, with either engine.
+func TestSkeletonCountsOnly(t *testing.T) {
+	net := muteNet(randomNet(60, 3, 8, 10, 2))
+	for _, noSkel := range []bool{false, true} {
+		full := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, noSkeleton: noSkel})
+		c := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, CountsOnly: true, noSkeleton: noSkel})
+		if c.Regions != nil || !slices.Equal(c.Counts, full.Counts) || c.Joint != full.Joint || !slices.Equal(c.Adjacent, full.Adjacent) {
+			t.Errorf("cells %v: CountsOnly %+v %+v (%d regions, %d pairs), full %+v %+v (%d pairs)", noSkel,
+				c.Counts, c.Joint, len(c.Regions), len(c.Adjacent), full.Counts, full.Joint, len(full.Adjacent))
+		}
+	}
+}
+
+// TestSkeletonCancel: a cancelled context stops the skeleton engine with
+// the context's error and a partial complex.
+func TestSkeletonCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cx, err := Enumerate(ctx, randomNet(70, 3, 16, 16, 1), cube(3, 0, 1), Options{})
+	if !errors.Is(err, context.Canceled) || cx == nil || !cx.Partial {
+		t.Errorf("err %v, complex %+v", err, cx)
+	}
+}
+
+// TestSkeletonMaxRegions: a limit below the number of regions hands the
+// enumeration to the cell engine, which stops there and marks it partial.
+func TestSkeletonMaxRegions(t *testing.T) {
+	cx, err := Enumerate(context.Background(), randomNet(71, 3, 12, 10, 1), cube(3, 0, 1), Options{MaxRegions: 50})
+	if !errors.Is(err, ErrMaxRegions) || !cx.Partial || cx.Stats.Skeleton {
+		t.Errorf("err %v, partial %v, skeleton %v", err, cx.Partial, cx.Stats.Skeleton)
+	}
+	cx, err = Enumerate(context.Background(), randomNet(71, 3, 12, 10, 1), cube(3, 0, 1), Options{MaxRegions: 100000})
+	if err != nil || cx.Partial || !cx.Stats.Skeleton {
+		t.Errorf("err %v, partial %v, skeleton %v", err, cx.Partial, cx.Stats.Skeleton)
+	}
+}
+
+// TestSkeletonStress compares the engines on many random nets, float and
+// integer, in 3 to 5 dimensions (RELUCID_LONG=1; about a minute).
+func TestSkeletonStress(t *testing.T) {
+	if os.Getenv("RELUCID_LONG") == "" {
+		t.Skip("RELUCID_LONG not set")
+	}
+	skel := 0
+	for seed := uint64(0); seed < 150; seed++ {
+		n := 3 + int(seed%3)
+		w := 4 + int(seed%7)
+		var net *relu.Net
+		if seed%2 == 0 {
+			net = randomNet(seed+100, n, w, w, 1+int(seed%2))
+		} else {
+			net = intNet(seed+100, n, w, w-1, 1)
+		}
+		cx := compareEngines(t, net, cube(n, 0, 1), Options{NoAutoExact: true}, seed%2 == 0)
+		if cx.Stats.Skeleton {
+			skel++
+		}
+	}
+	t.Logf("%d of 150 nets by the skeleton engine", skel)
+}
