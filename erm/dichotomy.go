@@ -12,6 +12,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/relucid/relucid/internal/wordset"
 )
 
 // Geometric tolerances of the enumerator. Coordinates are first centred
@@ -87,7 +89,7 @@ func dichotomiesGeneral(ctx context.Context, X [][]float64) ([]Dichotomy, error)
 	if e.err != nil {
 		return nil, e.err
 	}
-	return sortedFamily(st.flat, st.words, st.n), nil
+	return sortedFamily(st.Flat(), (len(X)+63)/64, st.Len()), nil
 }
 
 type keyIdx struct {
@@ -308,16 +310,16 @@ func dot(a, b []float64) float64 {
 func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
 // enum returns the deduplicated positive sides over the local indices of P.
-func (e *enumerator) enum(P [][]float64) *setStore {
+func (e *enumerator) enum(P [][]float64) *wordset.Set {
 	k := len(P)
 	words := (k + 63) / 64
-	st := newSetStore(words)
+	st := wordset.New(words, 64)
 	buf := make([]uint64, words)
-	st.add(buf) // ∅
+	st.Add(buf) // ∅
 	for j := 0; j < k; j++ {
 		Dichotomy(buf).set(j)
 	}
-	st.add(buf) // all
+	st.Add(buf) // all
 	if k <= 1 {
 		return st
 	}
@@ -335,7 +337,7 @@ func (e *enumerator) enum(P [][]float64) *setStore {
 }
 
 // enum1 adds the threshold partitions of points on a line.
-func (e *enumerator) enum1(Q [][]float64, st *setStore, buf []uint64) {
+func (e *enumerator) enum1(Q [][]float64, st *wordset.Set, buf []uint64) {
 	k := len(Q)
 	idx := make([]int, k)
 	for i := range idx {
@@ -352,12 +354,12 @@ func (e *enumerator) enum1(Q [][]float64, st *setStore, buf []uint64) {
 		if Q[idx[i+1]][0]-Q[idx[i]][0] <= tol {
 			continue
 		}
-		st.add(lo)
+		st.Add(lo)
 		for w := range buf {
 			buf[w] = ^lo[w]
 		}
 		clearTail(buf, k)
-		st.add(buf)
+		st.Add(buf)
 	}
 }
 
@@ -368,7 +370,7 @@ func clearTail(b []uint64, k int) {
 }
 
 // enumGeneral handles points spanning R^d, d ≥ 2 (lifted vectors span R^{d+1}).
-func (e *enumerator) enumGeneral(Q [][]float64, d int, st *setStore, buf []uint64) {
+func (e *enumerator) enumGeneral(Q [][]float64, d int, st *wordset.Set, buf []uint64) {
 	k := len(Q)
 	S := 0.0
 	for _, q := range Q {
@@ -389,7 +391,7 @@ func (e *enumerator) enumGeneral(Q [][]float64, d int, st *setStore, buf []uint6
 	}
 	var z0 []int
 	sub := make([]uint64, len(buf))
-	rays := newSetStore(len(buf)) // Z0 sets already expanded
+	rays := wordset.New(len(buf), 64) // Z0 sets already expanded
 	zbuf := make([]uint64, len(buf))
 	for {
 		if e.cancelled() {
@@ -418,7 +420,7 @@ func (e *enumerator) enumGeneral(Q [][]float64, d int, st *setStore, buf []uint6
 								Dichotomy(sub).set(z0[t])
 							}
 						}
-						st.add(sub)
+						st.Add(sub)
 					}
 				}
 			} else if seenZ0(rays, z0, zbuf) {
@@ -428,15 +430,15 @@ func (e *enumerator) enumGeneral(Q [][]float64, d int, st *setStore, buf []uint6
 				inner := e.enum(Z)
 				for sgn := 0; sgn < 2; sgn++ {
 					base(buf, vals, z0, sgn, k)
-					for i := 0; i < inner.n; i++ {
+					for i := 0; i < inner.Len(); i++ {
 						copy(sub, buf)
-						p := Dichotomy(inner.get(i))
+						p := Dichotomy(inner.At(i))
 						for t, j := range z0 {
 							if p.Has(t) {
 								Dichotomy(sub).set(j)
 							}
 						}
-						st.add(sub)
+						st.Add(sub)
 					}
 				}
 			}
@@ -544,16 +546,15 @@ func nullVector(Q [][]float64, T []int, v []float64, M [][]float64, S float64) b
 
 // seenZ0 records the set z0 and reports whether it is new: a degenerate ray
 // is cut out by many d-subsets of its Z0, and is expanded only once.
-func seenZ0(rays *setStore, z0 []int, zbuf []uint64) bool {
+func seenZ0(rays *wordset.Set, z0 []int, zbuf []uint64) bool {
 	for w := range zbuf {
 		zbuf[w] = 0
 	}
 	for _, j := range z0 {
 		Dichotomy(zbuf).set(j)
 	}
-	before := rays.n
-	rays.add(zbuf)
-	return rays.n > before
+	_, added := rays.Add(zbuf)
+	return added
 }
 
 // projectHyperplane maps the points z0 (on the affine hyperplane

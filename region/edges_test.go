@@ -136,16 +136,7 @@ func TestEdgeGraphAgrees(t *testing.T) {
 	}
 	// The octahedron |x|+|y|+|z| ≤ 1.5 as a polytope domain: its vertices
 	// have degree 4, and its edge graph is built from the clipped cell.
-	var A [][]float64
-	var bs []float64
-	for m := 0; m < 8; m++ {
-		A = append(A, []float64{float64(1 - 2*(m&1)), float64(1 - (m & 2)), float64(1 - (m&4)/2)})
-		bs = append(bs, 1.5)
-	}
-	octa, err := Polytope(A, bs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	octa := octahedron(t)
 	cases = append(cases, tc{"octahedron-n3", randomNet(9, 3, 10, 8, 1)}, tc{"octahedron-integer-n3", intNet(9, 3, 6, 5, 1)})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -249,4 +240,21 @@ func TestClassifyUnrolled(t *testing.T) {
 			}
 		}
 	}
+}
+
+// octahedron is the polytope |x|+|y|+|z| ≤ 1.5, whose vertices lie on
+// four facets each.
+func octahedron(t *testing.T) Domain {
+	t.Helper()
+	var A [][]float64
+	var bs []float64
+	for m := 0; m < 8; m++ {
+		A = append(A, []float64{float64(1 - 2*(m&1)), float64(1 - (m & 2)), float64(1 - (m&4)/2)})
+		bs = append(bs, 1.5)
+	}
+	octa, err := Polytope(A, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return octa
 }

@@ -1277,6 +1277,22 @@ type slabs struct {
 
 func (s *slabs) reset() { s.f.reset(); s.u.reset(); s.vs.reset(); s.fc.reset(); s.aff.reset() }
 
+// setFacet writes the inequality of a region's facet on the hyperplane
+// h·(y, 1) = 0, for a region on its positive side (h ≥ 0, i.e.
+// −h·y ≤ h_d) or on its negative side (h·y ≤ −h_d).
+func setFacet(fc *Facet, h []float64, plus bool) {
+	d := len(fc.Normal)
+	if plus {
+		for k := range fc.Normal {
+			fc.Normal[k] = -h[k]
+		}
+		fc.Offset = h[d]
+		return
+	}
+	copy(fc.Normal, h[:d])
+	fc.Offset = -h[d]
+}
+
 // fillRegion writes region i of o into r, with storage from sl.
 func (e *engine) fillRegion(r *Region, o *taskOut, i int, cons [][]float64, sl *slabs) {
 	d, d1 := e.d, e.d+1
@@ -1317,15 +1333,7 @@ func (e *engine) fillRegion(r *Region, o *taskOut, i int, cons [][]float64, sl *
 			nd := e.nodeAt(fid)
 			l, u := e.unitOf(int(nd.unit))
 			fc.Source = FacetSource{Layer: l, Unit: u}
-			if o.fside[f] > 0 {
-				for k := 0; k < d; k++ {
-					fc.Normal[k] = -h[k]
-				}
-				fc.Offset = h[d]
-			} else {
-				copy(fc.Normal, h[:d])
-				fc.Offset = -h[d]
-			}
+			setFacet(fc, h, o.fside[f] > 0)
 		} else {
 			k := int(-fid - 1)
 			fc.Source = FacetSource{Layer: -1, Unit: k}

@@ -55,3 +55,14 @@ func ExampleSlice() {
 	fmt.Println(cx.Counts[0].Regions, "regions in the plane x3 = 1")
 	// Output: 2 regions in the plane x3 = 1
 }
+
+// Three planes in general position cut the cube [−1, 1]³ into 8 regions;
+// the skeleton engine counts them from the vertices and edges of the
+// complex, and CountsOnly skips building the Region values.
+func ExampleOptions_countsOnly() {
+	net := relu.MustFromFloats([][][]float64{{{1, 0.1, 0}, {0, 1, 0.2}, {0.3, 0, 1}}, {{1, 2, 3}}}, [][]float64{{0.1, -0.2, 0.3}, nil})
+	dom, _ := region.Box([]float64{-1, -1, -1}, []float64{1, 1, 1})
+	cx, _ := region.Enumerate(context.Background(), net, dom, region.Options{CountsOnly: true})
+	fmt.Printf("%+v skeleton=%v vertices=%d regions listed=%d\n", cx.Counts[0], cx.Stats.Skeleton, cx.Stats.Vertices, len(cx.Regions))
+	// Output: {Regions:8 Pieces:8 AffineMaps:8} skeleton=true vertices=27 regions listed=0
+}

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"slices"
 	"sync/atomic"
+
+	"github.com/relucid/relucid/internal/wordset"
 )
 
 // The skeleton engine (see "Generic arrangements" in doc.go).
@@ -53,11 +55,11 @@ type skel struct {
 	bucket  [][]int32
 	bad     bool
 
-	// key table of the current unit (2-faces → first new vertex)
-	keys  []uint64
+	// the 2-faces cut by the current unit, with the first and second new
+	// vertex naming each
+	faces *wordset.Set
 	kvert []int32
 	kmate []int32
-	slots []int32
 	newv  []int32
 }
 
@@ -360,16 +362,6 @@ func (s *skel) newVertex(a, c, j int) int {
 	return n
 }
 
-func hashWords(k []uint64) uint64 {
-	h := uint64(0x9e3779b97f4a7c15)
-	for _, x := range k {
-		h ^= x
-		h *= 0xbf58476d1ce4e5b9
-		h ^= h >> 31
-	}
-	return h
-}
-
 // link adds the edges on the new hyperplane b: every 2-face cut by it holds
 // exactly two new vertices, one on each cut edge. The 2-faces through the
 // edge a new vertex lies on are named by the edge's sign vector with one of
@@ -377,23 +369,13 @@ func hashWords(k []uint64) uint64 {
 // constraint); two new vertices naming the same 2-face span an edge.
 func (s *skel) link(b int) error {
 	W := s.W
-	kw := 2 * W
-	nk := len(s.newv) * 2 * (s.d - 1)
-	size := 1
-	for size < 2*nk {
-		size <<= 1
+	if s.faces == nil {
+		s.faces = wordset.New(2*W, 0)
 	}
-	if cap(s.slots) < size {
-		s.slots = make([]int32, size)
-	}
-	slots := s.slots[:size]
-	for i := range slots {
-		slots[i] = -1
-	}
-	s.keys = s.keys[:0]
+	s.faces.Reset(len(s.newv) * 2 * (s.d - 1))
 	s.kvert = s.kvert[:0]
 	s.kmate = s.kmate[:0]
-	key := make([]uint64, kw)
+	key := make([]uint64, 2*W)
 	// The units of the layer still to come have signs but no say yet:
 	// two ends of a new edge may differ on them.
 	later := make([]uint64, W)
@@ -422,26 +404,17 @@ func (s *skel) link(b int) error {
 					if side == 1 {
 						mset(key[W:], i)
 					}
-					h := hashWords(key) & uint64(size-1)
-					for {
-						q := slots[h]
-						if q < 0 {
-							slots[h] = int32(len(s.kvert))
-							s.keys = append(s.keys, key...)
-							s.kvert = append(s.kvert, n)
-							s.kmate = append(s.kmate, -1)
-							break
-						}
-						if slices.Equal(s.keys[int(q)*kw:int(q+1)*kw], key) {
-							if s.kmate[q] >= 0 {
-								return errNotGeneric
-							}
-							s.kmate[q] = n
-							s.edges = append(s.edges, s.kvert[q], n)
-							break
-						}
-						h = (h + 1) & uint64(size-1)
+					q, added := s.faces.Add(key)
+					if added {
+						s.kvert = append(s.kvert, n)
+						s.kmate = append(s.kmate, -1)
+						continue
 					}
+					if s.kmate[q] >= 0 {
+						return errNotGeneric
+					}
+					s.kmate[q] = n
+					s.edges = append(s.edges, s.kvert[q], n)
 				}
 			}
 		}
@@ -642,56 +615,16 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 	return zid, end, up, nil
 }
 
-// patTable maps activation patterns to region indices.
-type patTable struct {
-	pw    int
-	pat   []uint64
-	slots []int32
-}
-
-func newPatTable(pat []uint64, pw, R int) *patTable {
-	size := 1
-	for size < 2*R {
-		size <<= 1
-	}
-	t := &patTable{pw: pw, pat: pat, slots: make([]int32, size)}
-	for i := range t.slots {
-		t.slots[i] = -1
-	}
-	for r := 0; r < R; r++ {
-		h := hashWords(pat[r*pw:(r+1)*pw]) & uint64(size-1)
-		for t.slots[h] >= 0 {
-			h = (h + 1) & uint64(size-1)
-		}
-		t.slots[h] = int32(r)
-	}
-	return t
-}
-
-func (t *patTable) find(p []uint64) int32 {
-	m := uint64(len(t.slots) - 1)
-	h := hashWords(p) & m
-	for {
-		r := t.slots[h]
-		if r < 0 || slices.Equal(t.pat[int(r)*t.pw:int(r+1)*t.pw], p) {
-			return r
-		}
-		h = (h + 1) & m
-	}
-}
-
-// patLess orders patterns lexicographically by unit, first unit first, so
-// that regions sharing the pattern of the first layers are consecutive.
-func patLess(a, b []uint64) int {
-	for k := range a {
-		if x := a[k] ^ b[k]; x != 0 {
-			if a[k]&(x&-x) != 0 {
-				return 1
-			}
-			return -1
+// indexWords returns the set of the n vectors of w words in flat, each
+// numbered by its position; ok is false if two are equal.
+func indexWords(flat []uint64, w, n int) (set *wordset.Set, ok bool) {
+	set = wordset.New(w, n)
+	for r := 0; r < n; r++ {
+		if _, added := set.Add(flat[r*w : (r+1)*w]); !added {
+			return nil, false
 		}
 	}
-	return 0
+	return set, true
 }
 
 // assemble finds the regions (each is a cell of the skeleton whose lowest
@@ -819,7 +752,10 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		}
 	})
-	tab := newPatTable(out.pat, pw, R)
+	tab, ok := indexWords(out.pat, pw, R)
+	if !ok {
+		return nil, errNotGeneric
+	}
 	// Facets, each from its lowest vertex: (region on the positive side
 	// or inside, region on the negative side or −1, hyperplane).
 	var bad atomic.Bool
@@ -838,10 +774,10 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 				hj := int(z[jf])
 				for sub := free; ; sub = (sub - 1) & free {
 					pattern(v, fixed|sub, p)
-					rp, rm := tab.find(p), int32(-1)
+					rp, rm := find(tab, p), int32(-1)
 					if hj < s.N {
 						p[hj/64] |= 1 << uint(hj%64)
-						rp, rm = tab.find(p), rp
+						rp, rm = find(tab, p), rp
 						if rm < 0 {
 							bad.Store(true)
 						}
@@ -937,7 +873,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 				fixed, free, _ := choices(all, -1)
 				for sub := free; ; sub = (sub - 1) & free {
 					pattern(v, fixed|sub, p)
-					q := tab.find(p)
+					q := find(tab, p)
 					if q < 0 {
 						bad.Store(true)
 					}
@@ -1094,16 +1030,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 				}
 				l, u := e.unitOf(hy)
 				fc.Source = FacetSource{Layer: l, Unit: u}
-				row := P[l][u*d1 : (u+1)*d1]
-				if mhas(p, hy) {
-					for k := 0; k < d; k++ {
-						fc.Normal[k] = -row[k]
-					}
-					fc.Offset = row[d]
-				} else {
-					copy(fc.Normal, row[:d])
-					fc.Offset = -row[d]
-				}
+				setFacet(fc, P[l][u*d1:(u+1)*d1], mhas(p, hy))
 			}
 			if e.keepV {
 				reg.Vertices = verts[out.vstart[r]:out.vstart[r+1]:out.vstart[r+1]]
@@ -1363,12 +1290,15 @@ func join(A, B *skel, a int) (*skel, error) {
 	for i, v := range fakes[0] {
 		key(A, v, keys[i*2*W:(i+1)*2*W])
 	}
-	tab := newPatTable(keys, 2*W, len(fakes[0]))
+	tab, ok := indexWords(keys, 2*W, len(fakes[0]))
+	if !ok {
+		return nil, errNotGeneric
+	}
 	used := make([]bool, len(fakes[0]))
 	k := make([]uint64, 2*W)
 	for _, v := range fakes[1] {
 		key(B, v, k)
-		i := tab.find(k)
+		i := find(tab, k)
 		if i < 0 || used[i] {
 			return nil, errNotGeneric
 		}
@@ -1439,3 +1369,6 @@ func (e *engine) tallyPairs(cx *Complex, R int, pa, pb []int32) {
 		})
 	}
 }
+
+// find returns the index of p in set as an int32 (−1: absent).
+func find(set *wordset.Set, p []uint64) int32 { return int32(set.Find(p)) }

@@ -307,17 +307,7 @@ func TestSkeletonFallback(t *testing.T) {
 	l = &face.Layers[0]
 	l.W[0], l.W[1], l.W[2], l.B[0] = 1, 0, 0, -1 // x = 1, a face of the cube
 	cases = append(cases, tc{"hyperplane along a face", face, cube(3, 0, 1)})
-	var A [][]float64
-	var bs []float64
-	for m := 0; m < 8; m++ {
-		A = append(A, []float64{float64(1 - 2*(m&1)), float64(1 - (m & 2)), float64(1 - (m&4)/2)})
-		bs = append(bs, 1.5)
-	}
-	octa, err := Polytope(A, bs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases = append(cases, tc{"octahedron domain", randomNet(43, 3, 8, 6, 1), octa})
+	cases = append(cases, tc{"octahedron domain", randomNet(43, 3, 8, 6, 1), octahedron(t)})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			compareEngines(t, c.net, c.dom, Options{NoAutoExact: true}, false)

@@ -60,6 +60,12 @@ With --json the summary is {"regions": R, "pieces": P, "affine_maps": K, ...};
 for several outputs the top-level pieces and affine_maps are those of the
 vector-valued map and "per_output" lists every output's counts.
 
+From 3-D on, a box or polytope whose arrangement is in general position is
+computed by the skeleton engine (the vertices and edges of the whole
+complex, cut unit by unit); any degeneracy hands it to the cell engine,
+which splits cells and handles every case. "engine" in the summary says
+which answered ("vertices": the skeleton's vertex count).
+
 Example:
   relucid regions testdata/zigzag.json --box -3:3 --json
   relucid regions net.json --box -1:1,-1:1 --exact

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/region"
 	"github.com/relucid/relucid/relu"
 )
@@ -326,6 +328,49 @@ func TestRegionsWhole(t *testing.T) {
 		}
 		if len(first.Vertices) != 0 || len(first.Interior) == 0 {
 			t.Errorf("streamed region over R^n: %s", lines[0])
+		}
+	}
+}
+
+// TestRegionsEngine: a generic 3-input net is counted by the skeleton
+// engine, with its vertex count, and the counts equal the library's with the
+// cell engine's regions; a degenerate net is counted by the cell engine.
+func TestRegionsEngine(t *testing.T) {
+	net := testnet.Torch(rand.New(rand.NewPCG(3, 17)), 3, 10, 8, 1)
+	path := filepath.Join(t.TempDir(), "net.json")
+	if err := net.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	type summary struct {
+		Regions  int    `json:"regions"`
+		Pieces   int    `json:"pieces"`
+		Engine   string `json:"engine"`
+		Vertices int    `json:"vertices"`
+	}
+	for _, tc := range []struct {
+		file, engine string
+	}{{path, "skeleton"}, {"testdata/regions/degenerate3.json", "cells"}} {
+		code, out, errs := runCLI(t, "", "regions", tc.file, "--box", "-1:1,-1:1,-1:1", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var got summary
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("bad JSON %q: %v", out, err)
+		}
+		if got.Engine != tc.engine || (tc.engine == "skeleton") != (got.Vertices > 0) {
+			t.Errorf("%s: %+v, want engine %s", tc.file, got, tc.engine)
+		}
+		if tc.engine == "skeleton" {
+			dom, _ := region.Box([]float64{-1, -1, -1}, []float64{1, 1, 1})
+			cx, err := region.Enumerate(context.Background(), net, dom, region.Options{})
+			if err != nil || got.Regions != len(cx.Regions) || got.Pieces != cx.Joint.Pieces {
+				t.Errorf("CLI %+v, library %d regions, %+v (%v)", got, len(cx.Regions), cx.Joint, err)
+			}
+		}
+		code, out, _ = runCLI(t, "", "regions", tc.file, "--box", "-1:1,-1:1,-1:1")
+		if code != 0 || !strings.Contains(out, "engine:      "+tc.engine) {
+			t.Errorf("%s: text summary %q", tc.file, out)
 		}
 	}
 }
