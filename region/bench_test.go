@@ -143,7 +143,7 @@ func BenchmarkEngines(b *testing.B) {
 		for _, out := range []string{"full", "counts"} {
 			for _, eng := range []string{"skeleton", "cells"} {
 				b.Run(fmt.Sprintf("n=%d,w=%d/%s/%s", tc.n, tc.w, out, eng), func(b *testing.B) {
-					benchDomain(b, net, cube(tc.n, 0, 1), Options{CountsOnly: out == "counts", noSkeleton: eng == "cells"})
+					benchDomain(b, net, cube(tc.n, 0, 1), Options{CountsOnly: out == "counts", Engine: engineOf(eng == "cells")})
 				})
 			}
 		}

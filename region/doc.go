@@ -133,7 +133,9 @@
 // every 2-face is cut exactly twice, and every vertex sees each of its
 // hyperplanes left to both sides (a domain constraint to the inside). Any
 // failure hands the domain to the cell engine above, which handles every
-// degeneracy; Stats.Skeleton says which engine answered.
+// degeneracy; Stats.Skeleton says which engine answered, and
+// Options.Engine forces one (EngineSkeleton fails with ErrNotGeneric
+// instead of handing over).
 //
 // Regions are read off the skeleton with a height function h = c·x in
 // which no edge is level (checked with a margin; another c is tried

@@ -154,7 +154,7 @@ func TestEdgeGraphAgrees(t *testing.T) {
 			}
 			var cx [2]*Complex
 			for k, off := range []bool{false, true} {
-				opt := Options{Vertices: VerticesAlways, NoAutoExact: true, noEdgeGraph: off, noSkeleton: true}
+				opt := Options{Vertices: VerticesAlways, NoAutoExact: true, noEdgeGraph: off, Engine: EngineCells}
 				if cx[k], err = Enumerate(context.Background(), c.net, dom, opt); err != nil {
 					t.Fatal(err)
 				}

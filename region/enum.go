@@ -1039,7 +1039,11 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	cx := &Complex{Dim: e.d, Outputs: e.m, Widths: e.widths, Offsets: e.offs, Domain: dom}
 	A, b := dom.Constraints()
 	cons := consFloat(A, b)
-	if fn == nil && !opt.Exact && !opt.apex && !opt.noSkeleton && e.d >= skelMinDim && init.hasE {
+	skelFits := fn == nil && !opt.Exact && !opt.apex && e.d >= skelMinDim && init.hasE
+	if opt.Engine == EngineSkeleton && !skelFits {
+		return nil, fmt.Errorf("%w: it needs dimension ≥ %d, a box or polytope, and neither Exact nor Stream", ErrNotGeneric, skelMinDim)
+	}
+	if skelFits && opt.Engine != EngineCells {
 		err := e.skeleton(init, dom, cons, cx)
 		switch {
 		case err == nil:
@@ -1050,7 +1054,12 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 			cx.Counts = make([]Counts, e.m)
 			cx.Partial = true
 			return cx, err
-		case !errors.Is(err, errNotGeneric):
+		case opt.Engine == EngineSkeleton:
+			if errors.Is(err, errSkelLarge) {
+				return nil, fmt.Errorf("%w: %v", ErrNotGeneric, err)
+			}
+			return nil, err
+		case !errors.Is(err, errNotGeneric) && !errors.Is(err, errSkelLarge):
 			return nil, err
 		}
 		// Not in general position: the cell engine decides everything.

@@ -28,6 +28,9 @@ type Options struct {
 	Vertices VertexMode
 	// Adjacency keeps the list of adjacent region pairs in the Complex.
 	Adjacency bool
+	// Engine selects the algorithm; the two must agree wherever both
+	// apply, which makes them each other's check.
+	Engine Engine
 	// CountsOnly leaves Complex.Regions empty: the counts (and, under
 	// Adjacency, the adjacent pairs) are computed without materialising
 	// every region's H-representation, vertices, maps and interior point.
@@ -56,9 +59,24 @@ type Options struct {
 	// for the perspective of Whole (see splitWS.apex).
 	apex      bool
 	apexFacet int64
-	// noSkeleton always runs the cell engine (tests compare the two).
-	noSkeleton bool
 }
+
+// Engine selects the enumeration algorithm (see doc.go).
+type Engine int
+
+const (
+	// EngineAuto uses the skeleton engine where it applies — dimension
+	// ≥ 3, a box or polytope, Enumerate without Exact — and the cell
+	// engine otherwise, or when the arrangement is not in general
+	// position.
+	EngineAuto Engine = iota
+	// EngineCells always uses the cell engine, which handles every
+	// degeneracy.
+	EngineCells
+	// EngineSkeleton requires the skeleton engine: the enumeration fails
+	// with an error wrapping ErrNotGeneric where it does not apply.
+	EngineSkeleton
+)
 
 // VertexMode says whether regions carry their vertices.
 type VertexMode int

@@ -18,11 +18,21 @@ import (
 // and pm, the hyperplanes on whose positive side it lies strictly (for a
 // domain constraint: strictly inside).
 
-// errNotGeneric aborts the skeleton engine: some decision was not clear
-// (a value within the tolerance band, a vertex on more than d hyperplanes,
-// a 2-face cut other than twice). The cell engine, which handles every
-// degeneracy, then runs instead.
-var errNotGeneric = errors.New("region: arrangement not generic")
+// ErrNotGeneric is wrapped by the error of an enumeration that asked for
+// the skeleton engine (EngineSkeleton) where it does not apply: the
+// arrangement is not in general position (a unit's value at a vertex
+// within the tolerance band, a vertex on more than d hyperplanes, a 2-face
+// cut other than twice), or the domain or options are not for it. Under
+// EngineAuto the cell engine, which handles every degeneracy, runs
+// instead.
+var ErrNotGeneric = errors.New("arrangement not in general position for the skeleton engine")
+
+// errNotGeneric is ErrNotGeneric inside the engine.
+var errNotGeneric = ErrNotGeneric
+
+// errSkelLarge stops the skeleton engine at its vertex limit (or beyond
+// Options.MaxRegions); the cell engine bounds its work by regions.
+var errSkelLarge = errors.New("the skeleton engine's vertex limit was reached")
 
 // skelMinDim is the smallest dimension the skeleton engine is used in: in
 // 2-D the cell engine is as fast (workload R2) and also keeps the
@@ -311,7 +321,7 @@ func (s *skel) cut(j int) error {
 	}
 	s.cuts += int64(len(s.newv))
 	if s.nv > s.limit {
-		return errNotGeneric
+		return errSkelLarge
 	}
 	e0 := len(s.edges) / 2
 	if err := s.link(s.off + j); err != nil {
@@ -965,7 +975,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 	}
 	R := out.R
 	if e.opt.MaxRegions > 0 && R > e.opt.MaxRegions {
-		return errNotGeneric
+		return errSkelLarge
 	}
 	d, d1, m, H, pw := e.d, e.d+1, e.m, e.H, e.pw
 	o := &taskOut{nreg: R, maps: make([]float64, R*m*d1), fstart: out.fstart, fnb: out.fnb}

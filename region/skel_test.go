@@ -29,7 +29,7 @@ func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, wantSk
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt.noSkeleton = true
+	opt.Engine = EngineCells
 	ce, err := Enumerate(context.Background(), net, dom, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +253,7 @@ func TestSkeletonVertices(t *testing.T) {
 		net := randomNet(uint64(20+n), n, 10, 8, 1)
 		dom := cube(n, 0, 1)
 		sk := enumerate2(t, net, dom, Options{})
-		ce := enumerate2(t, net, dom, Options{noSkeleton: true, Vertices: VerticesAlways})
+		ce := enumerate2(t, net, dom, Options{Engine: EngineCells, Vertices: VerticesAlways})
 		seen := map[string]bool{}
 		for _, r := range ce.Regions {
 			for _, v := range r.Vertices {
@@ -324,8 +324,8 @@ func TestSkeletonFallback(t *testing.T) {
 func TestSkeletonCountsOnly(t *testing.T) {
 	net := muteNet(randomNet(60, 3, 8, 10, 2))
 	for _, noSkel := range []bool{false, true} {
-		full := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, noSkeleton: noSkel})
-		c := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, CountsOnly: true, noSkeleton: noSkel})
+		full := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, Engine: engineOf(noSkel)})
+		c := enumerate2(t, net, cube(3, 0, 1), Options{Adjacency: true, CountsOnly: true, Engine: engineOf(noSkel)})
 		if c.Regions != nil || !slices.Equal(c.Counts, full.Counts) || c.Joint != full.Joint || !slices.Equal(c.Adjacent, full.Adjacent) {
 			t.Errorf("cells %v: CountsOnly %+v %+v (%d regions, %d pairs), full %+v %+v (%d pairs)", noSkel,
 				c.Counts, c.Joint, len(c.Regions), len(c.Adjacent), full.Counts, full.Joint, len(full.Adjacent))
@@ -379,4 +379,45 @@ func TestSkeletonStress(t *testing.T) {
 		}
 	}
 	t.Logf("%d of 150 nets by the skeleton engine", skel)
+}
+
+// engineOf is EngineCells when cells is set, else EngineAuto.
+func engineOf(cells bool) Engine {
+	if cells {
+		return EngineCells
+	}
+	return EngineAuto
+}
+
+// TestEngineOption: EngineSkeleton answers on a generic net and fails with
+// ErrNotGeneric where the skeleton engine does not apply (a degenerate
+// net, a 2-D domain, Exact, all of R^n, a vertex limit below the
+// complex); EngineCells never uses it.
+func TestEngineOption(t *testing.T) {
+	net := randomNet(80, 3, 8, 6, 1)
+	cx, err := Enumerate(context.Background(), net, cube(3, 0, 1), Options{Engine: EngineSkeleton})
+	if err != nil || !cx.Stats.Skeleton {
+		t.Fatalf("generic net: %v", err)
+	}
+	if c := enumerate2(t, net, cube(3, 0, 1), Options{Engine: EngineCells}); c.Stats.Skeleton || c.Counts[0] != cx.Counts[0] {
+		t.Errorf("EngineCells: %+v %+v", c.Stats, c.Counts)
+	}
+	deg := degenerateNets()[3]
+	whole, _ := Whole(3)
+	for name, c := range map[string]struct {
+		net *relu.Net
+		dom Domain
+		opt Options
+	}{
+		"degenerate":  {deg.net, boxN(t, 3, -1, 1), Options{}},
+		"2-D":         {randomNet(81, 2, 6, 1), cube(2, 0, 1), Options{}},
+		"exact":       {net, cube(3, 0, 1), Options{Exact: true}},
+		"whole":       {net, whole, Options{}},
+		"max-regions": {net, cube(3, 0, 1), Options{MaxRegions: 5}},
+	} {
+		c.opt.Engine = EngineSkeleton
+		if _, err := Enumerate(context.Background(), c.net, c.dom, c.opt); !errors.Is(err, ErrNotGeneric) {
+			t.Errorf("%s: err %v, want ErrNotGeneric", name, err)
+		}
+	}
 }

@@ -23,7 +23,7 @@ import (
 func cmdRegions() command {
 	return command{
 		name:    "regions",
-		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1] | --whole) [--exact] [--json] [--stream] [--max-regions N] [--svg out.svg] [--png out.png]",
+		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1] | --whole) [--exact] [--json] [--stream] [--max-regions N] [--engine auto|skeleton|cells] [--svg out.svg] [--png out.png]",
 		summary: "exact activation regions, pieces and affine maps over a box or all of R^n",
 		help: `Enumerates every full-dimensional activation region of an R^n → R^m net over
 a domain and prints three counts per output: activation regions; pieces
@@ -64,7 +64,9 @@ From 3-D on, a box or polytope whose arrangement is in general position is
 computed by the skeleton engine (the vertices and edges of the whole
 complex, cut unit by unit); any degeneracy hands it to the cell engine,
 which splits cells and handles every case. "engine" in the summary says
-which answered ("vertices": the skeleton's vertex count).
+which answered ("vertices": the skeleton's vertex count). --engine cells
+or --engine skeleton forces one (the second fails on a degenerate
+arrangement); the two must agree, which makes each the other's check.
 
 Example:
   relucid regions testdata/zigzag.json --box -3:3 --json
@@ -83,6 +85,7 @@ Example:
 			svg := fs.String("svg", "", "write a region map (2-D domains only) as SVG")
 			png := fs.String("png", "", "write a region map (2-D domains only) as PNG")
 			workers := fs.Int("workers", 0, "goroutines (0: all cores)")
+			engine := fs.String("engine", "auto", "auto, skeleton or cells (see above)")
 			return func(e *env, args []string) error {
 				if err := needArgs(args, 1, "NET.json"); err != nil {
 					return err
@@ -110,6 +113,15 @@ Example:
 				// The summary needs the counts only; region maps and the
 				// stream need the regions themselves.
 				opt := region.Options{Exact: *exact, MaxRegions: *maxR, Workers: *workers, CountsOnly: *svg == "" && *png == ""}
+				switch *engine {
+				case "auto":
+				case "skeleton":
+					opt.Engine = region.EngineSkeleton
+				case "cells":
+					opt.Engine = region.EngineCells
+				default:
+					return usagef("--engine: want auto, skeleton or cells, got %q", *engine)
+				}
 				// Long runs report progress on stderr (a bar on a terminal,
 				// a line every 30 s in logs), starting after a few seconds
 				// so that quick runs stay quiet.

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -372,5 +373,43 @@ func TestRegionsEngine(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "engine:      "+tc.engine) {
 			t.Errorf("%s: text summary %q", tc.file, out)
 		}
+	}
+}
+
+// TestRegionsEngineFlag: --engine cells and --engine skeleton give the same
+// counts on a generic net; --engine skeleton fails cleanly on a degenerate
+// one; an unknown engine is a usage error.
+func TestRegionsEngineFlag(t *testing.T) {
+	net := testnet.Torch(rand.New(rand.NewPCG(4, 17)), 3, 8, 8, 1)
+	path := filepath.Join(t.TempDir(), "net.json")
+	if err := net.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	var outs []string
+	for _, eng := range []string{"cells", "skeleton"} {
+		code, out, errs := runCLI(t, "", "regions", path, "--box", "-1:1,-1:1,-1:1", "--json", "--engine", eng)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", eng, code, errs)
+		}
+		var got struct {
+			Regions, Pieces int
+			AffineMaps      int    `json:"affine_maps"`
+			Engine          string `json:"engine"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil || got.Engine != eng {
+			t.Fatalf("%s: %q (%v)", eng, out, err)
+		}
+		outs = append(outs, strings.Join([]string{strconv.Itoa(got.Regions), strconv.Itoa(got.Pieces), strconv.Itoa(got.AffineMaps)}, ","))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("cells %s, skeleton %s", outs[0], outs[1])
+	}
+	code, out, errs := runCLI(t, "", "regions", "testdata/regions/degenerate3.json", "--box", "-1:1,-1:1,-1:1", "--engine", "skeleton")
+	if code == 0 || out != "" || !strings.Contains(errs, "general position") || strings.Contains(errs, "goroutine") {
+		t.Errorf("degenerate, --engine skeleton: exit %d, out %q, err %q", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "", "regions", path, "--box", "-1:1,-1:1,-1:1", "--engine", "fast")
+	if code != 2 || !strings.Contains(errs, "--engine") {
+		t.Errorf("--engine fast: exit %d, %q", code, errs)
 	}
 }
