@@ -39,11 +39,13 @@ var errSkelLarge = errors.New("the skeleton engine's vertex limit was reached")
 // counter-clockwise vertex order and tight sets of the exact 2-D path.
 const skelMinDim = 3
 
+// skel is the skeleton of a complex under construction: its vertices
+// (coordinates, masks, the current layer's values) and edges.
 type skel struct {
 	ctx   context.Context
 	e     *engine
 	d     int
-	N, nh int // hidden units; units plus domain constraints
+	N, nh int // hidden units; units, domain constraints and the split plane
 	W     int // words per mask
 	nv    int
 	x     []float64
@@ -93,7 +95,7 @@ func mhas(m []uint64, i int) bool { return m[i/64]>>uint(i%64)&1 == 1 }
 // newSkel starts the skeleton from the domain cell, which must be simple
 // (every vertex on exactly d constraints) and carry its edge graph. When
 // split ≥ 0, constraint split of the cell is the plane that cuts the domain
-// in two for the parallel build (see splitBuild): it gets hyperplane N+nf.
+// in two for the parallel build (see buildSkel): it gets hyperplane N+nf.
 func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, error) {
 	s := &skel{ctx: ctx, e: e, d: e.d, nf: init.nf, dom: init.fid[:init.nf]}
 	for _, w := range e.widths {
@@ -170,7 +172,7 @@ func (s *skel) enterLayer(l int) error {
 		}
 		zn = append(zn, b[:zBlock*w])
 	}
-	row := func(v int) []float64 {
+	newRow := func(v int) []float64 {
 		i := v % zBlock * w
 		return zn[v/zBlock][i : i+w : i+w]
 	}
@@ -186,7 +188,7 @@ func (s *skel) enterLayer(l int) error {
 		}
 		for v := 0; v < nv; v++ {
 			x := s.x[v*d : (v+1)*d]
-			zv := row(v)
+			zv := newRow(v)
 			for i := range zv {
 				row := L.W[i*d : (i+1)*d]
 				t := L.B[i]
@@ -215,7 +217,7 @@ func (s *skel) enterLayer(l int) error {
 		wt := e.wt[l]
 		e.parallel((nv+1023)/1024, func(c int, _ *slabs) {
 			for v := c * 1024; v < min(nv, (c+1)*1024); v++ {
-				acc := row(v)
+				acc := newRow(v)
 				copy(acc, L.B)
 				for j, t := range s.zrow(v) {
 					if t <= 0 {
@@ -955,9 +957,10 @@ const skelMaxVertices = 1 << 21
 const skelChunk = 256
 
 // skeleton computes the complex with the skeleton engine; errNotGeneric
-// means that the cell engine must run instead.
+// and errSkelLarge mean that the cell engine must run instead.
 func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex) error {
-	limit := skelMaxVertices
+	// The pre-activation rows dominate the memory: at most 1 GiB of them.
+	limit := min(skelMaxVertices, (1<<27)/max(e.maxW, 1))
 	if e.opt.MaxRegions > 0 {
 		limit = min(limit, 4*e.opt.MaxRegions+init.nv)
 	}
