@@ -128,8 +128,10 @@
 //
 // This is exact when the arrangement is in general position, and the
 // engine checks that it is: every value of a unit at a vertex must be
-// farther from zero than cutTol times its scale (so no hyperplane meets a
-// vertex or contains an edge), every vertex lies on exactly d hyperplanes,
+// farther from zero than cutTol times the size of the terms that make it
+// there (so no hyperplane meets a vertex or contains an edge; a vertex made
+// within the layer takes the larger size of the two it interpolates), every
+// vertex lies on exactly d hyperplanes,
 // every 2-face is cut exactly twice, and every vertex sees each of its
 // hyperplanes left to both sides (a domain constraint to the inside). Any
 // failure hands the domain to the cell engine above, which handles every

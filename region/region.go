@@ -2,6 +2,7 @@ package region
 
 import (
 	"math/big"
+	"time"
 )
 
 // Options controls an enumeration. The zero value enumerates everything in
@@ -44,12 +45,20 @@ type Options struct {
 	// Progress, when set, is called from one goroutine with the number of
 	// regions found so far, each time a batch of work completes.
 	Progress func(regions int64)
+	// BuildProgress, when set, is called about every quarter second (never
+	// concurrently) while the skeleton engine builds the complex, with the
+	// units cut so far and their total; Progress follows once the regions
+	// are known.
+	BuildProgress func(done, total int64)
 	// CertifyProgress, when set, is called from one goroutine about every
 	// quarter second while the exact certificate runs (Exact, or the
 	// automatic certification), with the regions certified so far and
 	// their total; the exact re-enumeration reports total = 0.
 	CertifyProgress func(done, total int64)
 
+	// buildEvery replaces the quarter second between BuildProgress calls
+	// (tests).
+	buildEvery time.Duration
 	// noEdgeGraph cuts cells of dimension ≥ 3 with the all-pairs
 	// tight-set edge test instead of their edge graphs (edges.go); tests
 	// and BenchmarkSplitPath compare the two.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math/bits"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/relucid/relucid/internal/wordset"
 )
@@ -62,10 +64,14 @@ type skel struct {
 	// tolerance per unit, and per unit the edges it is the first unit of
 	// the layer still to come to cut (their ends differ in sign on it).
 	off, zw int
+	layer   int
 	z, zs   [][]float64 // blocks of zBlock rows: growing never copies them
+	pw      int         // width of the previous layer (rows in zs)
 	tol     []float64
 	bucket  [][]int32
 	bad     bool
+	v0      int     // the first vertex made in this layer
+	par     []int32 // the ends of the edge each of them was made on
 
 	// the 2-faces cut by the current unit, with the first and second new
 	// vertex naming each
@@ -132,8 +138,9 @@ func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, erro
 	return s, nil
 }
 
-// build cuts the domain by every unit, layer after layer.
-func (s *skel) build() error {
+// build cuts the domain by every unit, layer after layer; each unit cut
+// is counted in prog.
+func (s *skel) build(prog *buildProgress) error {
 	e := s.e
 	for l := 0; l < e.H; l++ {
 		if err := s.enterLayer(l); err != nil {
@@ -146,9 +153,44 @@ func (s *skel) build() error {
 			if err := s.cut(j); err != nil {
 				return err
 			}
+			prog.add()
 		}
 	}
 	return nil
+}
+
+// buildProgress reports the units cut (Options.BuildProgress) about every
+// quarter second, from whichever goroutine is due, never two at once.
+type buildProgress struct {
+	fn    func(done, total int64)
+	every time.Duration
+	total int64
+	done  atomic.Int64
+	last  atomic.Int64 // time of the last report, Unix nanoseconds
+	mu    sync.Mutex
+}
+
+// finish reports the last count.
+func (p *buildProgress) finish() {
+	if p.fn != nil {
+		p.mu.Lock()
+		p.fn(p.done.Load(), p.total)
+		p.mu.Unlock()
+	}
+}
+
+func (p *buildProgress) add() {
+	if p == nil || p.fn == nil {
+		return
+	}
+	n := p.done.Add(1)
+	now := time.Now().UnixNano()
+	if now-p.last.Load() < int64(p.every) || !p.mu.TryLock() {
+		return
+	}
+	p.last.Store(now)
+	p.fn(n, p.total)
+	p.mu.Unlock()
 }
 
 // enterLayer computes the pre-activations of hidden layer l at every
@@ -233,7 +275,8 @@ func (s *skel) enterLayer(l int) error {
 		})
 	}
 	s.z, s.zs = zn, s.z
-	s.off, s.zw = e.offs[l], w
+	s.pw, s.off, s.zw, s.layer = s.zw, e.offs[l], w, l
+	s.v0, s.par = nv, s.par[:0]
 	for v := 0; v < nv; v++ {
 		if !s.signs(v, 0) {
 			return errNotGeneric
@@ -272,16 +315,56 @@ func (s *skel) signs(v, from int) bool {
 	for i, t := range s.zrow(v)[from:] {
 		b := s.off + from + i
 		tl := s.tol[from+i]
-		switch {
-		case t > tl:
-			pm[b/64] |= 1 << uint(b%64)
-		case t < -tl:
-			pm[b/64] &^= 1 << uint(b%64)
-		default:
+		if abs(t) <= tl && abs(t) <= cutTol*s.localScale(v, from+i, nil) {
 			return false
+		}
+		if t > 0 {
+			pm[b/64] |= 1 << uint(b%64)
+		} else {
+			pm[b/64] &^= 1 << uint(b%64)
 		}
 	}
 	return true
+}
+
+// localScale bounds the terms that make the value of unit i of the current
+// layer at vertex v: |b_i| + Σ|W_ij·x_j| over the inputs x at v (the
+// coordinates, or the previous layer's activations). The zero test first
+// uses the same bound over the whole domain (s.tol); a value within that
+// band is judged on this, tighter, one. A vertex made in this layer
+// interpolates its parents, so the larger of theirs bounds its terms
+// (memo caches them for the call).
+func (s *skel) localScale(v, i int, memo map[int]float64) float64 {
+	L := s.e.layers[s.layer]
+	sc := abs(L.B[i])
+	if s.layer == 0 {
+		d := s.d
+		row := L.W[i*d : (i+1)*d]
+		for k, x := range s.x[v*d : (v+1)*d] {
+			sc += abs(row[k] * x)
+		}
+		return sc
+	}
+	if v < s.v0 {
+		row := L.W[i*L.in : (i+1)*L.in]
+		b, o := s.zs[v/zBlock], v%zBlock*s.pw
+		for j, t := range b[o : o+s.pw] {
+			if t > 0 {
+				sc += abs(row[j]) * t
+			}
+		}
+		return sc
+	}
+	if sc, ok := memo[v]; ok {
+		return sc
+	}
+	if memo == nil {
+		memo = map[int]float64{}
+	}
+	k := v - s.v0
+	sc = max(s.localScale(int(s.par[2*k]), i, memo), s.localScale(int(s.par[2*k+1]), i, memo))
+	memo[v] = sc
+	return sc
 }
 
 // rebucket files edge k under the first unit from on of the current layer
@@ -341,6 +424,7 @@ func (s *skel) cut(j int) error {
 // are read off the values.
 func (s *skel) newVertex(a, c, j int) int {
 	zw := s.zw
+	s.par = append(s.par, int32(a), int32(c))
 	ra, rc := s.zrow(a), s.zrow(c)
 	t := ra[j] / (ra[j] - rc[j])
 	d := s.d
@@ -949,7 +1033,7 @@ func choices(u []uint8, skip int) (fixed, free uint32, ok bool) {
 // skelMaxVertices bounds the skeleton; beyond it (or, under
 // Options.MaxRegions, beyond 4·MaxRegions vertices) the cell engine runs,
 // which bounds its work by regions.
-const skelMaxVertices = 1 << 21
+const skelMaxVertices = 1 << 22
 
 // skelChunk is the number of consecutive regions whose maps are updated
 // incrementally from one another; each chunk starts afresh, so the float
@@ -1152,14 +1236,28 @@ func (e *engine) axpyUnit(acc []float64, l, j int, P []float64, sg float64) {
 // halves are built whatever the number of workers, so that the float
 // results do not depend on it.
 func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
+	units := int64(0)
+	for _, w := range e.widths {
+		units += int64(w)
+	}
+	prog := &buildProgress{fn: e.opt.BuildProgress, total: units, every: 250 * time.Millisecond}
+	if e.opt.buildEvery > 0 {
+		prog.every = e.opt.buildEvery
+	}
+	prog.last.Store(time.Now().UnixNano())
 	if dom.Kind != KindBox {
 		s, err := newSkel(e.ctx, e, init, -1)
 		if err != nil {
 			return nil, err
 		}
 		s.limit = limit
-		return s, s.build()
+		if err := s.build(prog); err != nil {
+			return nil, err
+		}
+		prog.finish()
+		return s, nil
 	}
+	prog.total *= 2 // each half cuts every unit
 	a := 0
 	for i := range dom.Lo {
 		if dom.Hi[i]-dom.Lo[i] > dom.Hi[a]-dom.Lo[a] {
@@ -1196,7 +1294,7 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 			return
 		}
 		s.limit = limit / 2
-		errs[i] = s.build()
+		errs[i] = s.build(prog)
 		half[i] = s
 	})
 	for _, err := range errs {
@@ -1204,6 +1302,7 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 			return nil, err
 		}
 	}
+	prog.finish()
 	return join(half[0], half[1], a)
 }
 

@@ -8,7 +8,9 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/relucid/relucid/relu"
 )
@@ -420,4 +422,61 @@ func TestEngineOption(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrNotGeneric", name, err)
 		}
 	}
+}
+
+// TestBuildProgress: the skeleton engine reports the units cut, never
+// concurrently, up to twice the units (each half of the box cuts every
+// unit), then Progress reports the regions.
+func TestBuildProgress(t *testing.T) {
+	net := randomNet(90, 3, 12, 10, 1)
+	var busy atomic.Bool
+	var calls, last, total int64
+	regions := int64(-1)
+	opt := Options{buildEvery: time.Nanosecond}
+	opt.BuildProgress = func(done, tot int64) {
+		if !busy.CompareAndSwap(false, true) {
+			t.Error("BuildProgress called concurrently")
+		}
+		calls++
+		if done < last || done > tot {
+			t.Errorf("done %d after %d, total %d", done, last, tot)
+		}
+		last, total = done, tot
+		busy.Store(false)
+	}
+	opt.Progress = func(n int64) { regions = n }
+	cx := enumerate2(t, net, cube(3, 0, 1), opt)
+	if calls == 0 || total != 2*22 || regions != int64(cx.Counts[0].Regions) {
+		t.Errorf("%d calls, total %d, regions reported %d of %d", calls, total, regions, cx.Counts[0].Regions)
+	}
+}
+
+// TestSkeletonLocalScale: a unit whose value at a cube corner (10⁻⁸) lies
+// inside the zero-test band measured over the whole domain (the unit's
+// inputs reach 2,000 elsewhere) but far outside the band of the terms at
+// that corner (about 4): the skeleton engine keeps it, cuts the sliver it
+// makes along a face, and counts what exact arithmetic counts.
+func TestSkeletonLocalScale(t *testing.T) {
+	l1 := relu.NewLayer(2, 3)
+	l1.SetRat(0, 0, rat("1000"))
+	l1.SetBiasRat(0, rat("2001/2")) // A = 1000·x + 1000.5 > 0 on the cube
+	l1.SetRat(1, 1, rat("1"))
+	l1.SetBiasRat(1, rat("1/2")) // B = relu(y + ½)
+	l2 := relu.NewLayer(1, 2)
+	l2.SetRat(0, 0, rat("1"))
+	l2.SetRat(0, 1, rat("1"))
+	l2.SetBiasRat(0, rat("-199999999/100000000")) // C = A + B − 2 + 10⁻⁸
+	out := relu.NewLayer(1, 1)
+	out.SetRat(0, 0, rat("1"))
+	net := &relu.Net{Layers: []relu.Layer{l1, l2, out}}
+	if err := net.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	dom := cube(3, 0, 1)
+	sk := enumerate2(t, net, dom, Options{Engine: EngineSkeleton})
+	ex := enumerate2(t, net, dom, Options{Exact: true})
+	if !sk.Stats.Skeleton || sk.Counts[0] != ex.Counts[0] || !ex.CompleteCertified {
+		t.Errorf("skeleton %+v %+v, exact %+v (complete %v)", sk.Counts[0], sk.Stats, ex.Counts[0], ex.CompleteCertified)
+	}
+	t.Logf("%+v", sk.Counts[0])
 }

@@ -129,23 +129,9 @@ Example:
 				var rep *progress.Reporter
 				var found atomic.Int64
 				phase, total := "regions", int64(0)
-				opt.Progress = func(n int64) {
-					found.Store(n)
-					mu.Lock()
-					if rep != nil {
-						rep.Set(n)
-					}
-					mu.Unlock()
-				}
-				// The exact certificate (and re-enumeration) is a second
-				// phase with its own line.
-				opt.CertifyProgress = func(done, tot int64) {
-					mu.Lock()
-					defer mu.Unlock()
-					name := "certifying"
-					if tot == 0 {
-						name = "exact re-enumeration"
-					}
+				// report moves the line to a phase (a new line when it
+				// changes) and sets its count; the caller holds mu.
+				report := func(name string, done, tot int64) {
 					if name != phase {
 						phase, total = name, tot
 						if rep != nil {
@@ -157,6 +143,29 @@ Example:
 					if rep != nil {
 						rep.Set(done)
 					}
+				}
+				opt.Progress = func(n int64) {
+					mu.Lock()
+					defer mu.Unlock()
+					report("regions", n, 0)
+				}
+				// The skeleton engine reports the units cut while it
+				// builds the complex (before any region is known), and
+				// the exact certificate (and re-enumeration) is a later
+				// phase: each has its own line.
+				opt.BuildProgress = func(done, tot int64) {
+					mu.Lock()
+					defer mu.Unlock()
+					report("skeleton (units cut)", done, tot)
+				}
+				opt.CertifyProgress = func(done, tot int64) {
+					mu.Lock()
+					defer mu.Unlock()
+					name := "certifying"
+					if tot == 0 {
+						name = "exact re-enumeration"
+					}
+					report(name, done, tot)
 				}
 				timer := time.AfterFunc(progressDelay, func() {
 					mu.Lock()
