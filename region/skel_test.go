@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,7 +25,16 @@ func patKey(p []uint64) string { return fmt.Sprint(p) }
 // patterns, every region's facets (sources, inequalities, neighbours), maps
 // and vertices, the adjacent pairs, and interior points strictly inside
 // their regions with the region's own pattern.
-func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, wantSkel bool) *Complex {
+// wantEngine says which engine compareEngines expects to have answered.
+type wantEngine int
+
+const (
+	wantSkeleton wantEngine = iota
+	wantCells
+	wantEither
+)
+
+func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, want wantEngine) *Complex {
 	t.Helper()
 	opt.Adjacency = true
 	sk, err := Enumerate(context.Background(), net, dom, opt)
@@ -36,9 +46,10 @@ func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, wantSk
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sk.Stats.Skeleton != wantSkel || ce.Stats.Skeleton {
-		t.Fatalf("skeleton engine used: %v, want %v (cells: %v)", sk.Stats.Skeleton, wantSkel, ce.Stats.Skeleton)
+	if want != wantEither && sk.Stats.Skeleton != (want == wantSkeleton) || ce.Stats.Skeleton {
+		t.Fatalf("skeleton engine used: %v, want %v (cells: %v)", sk.Stats.Skeleton, want, ce.Stats.Skeleton)
 	}
+	wantSkel := sk.Stats.Skeleton
 	if !slices.Equal(sk.Counts, ce.Counts) || sk.Joint != ce.Joint {
 		t.Fatalf("counts: skeleton %+v %+v, cells %+v %+v", sk.Counts, sk.Joint, ce.Counts, ce.Joint)
 	}
@@ -224,6 +235,9 @@ func TestSkeletonAgrees(t *testing.T) {
 		{"affine", affine, cube(3, 0, 1), Options{}},
 		{"vertices-always-n4", randomNet(14, 4, 8, 6, 1), cube(4, 0, 1), Options{Vertices: VerticesAlways}},
 		{"one-worker", randomNet(15, 3, 10, 8, 1), cube(3, 0, 1), Options{Workers: 1}},
+		// 66 units and 6 box facets: masks and patterns of two words, the
+		// second layer straddling the word boundary.
+		{"two-word-masks", randomNet(16, 3, 34, 32, 1), cube(3, 0, 1), Options{}},
 	}
 	if !testing.Short() {
 		// The cell engine crashed on this net once (a scratch slice sized
@@ -237,7 +251,7 @@ func TestSkeletonAgrees(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cx := compareEngines(t, tc.net, tc.dom, tc.opt, true)
+			cx := compareEngines(t, tc.net, tc.dom, tc.opt, wantSkeleton)
 			if tc.name == "merged-pieces-n3" && cx.Counts[0].Pieces >= cx.Counts[0].Regions {
 				t.Errorf("no merged pieces: %+v", cx.Counts[0])
 			}
@@ -312,12 +326,12 @@ func TestSkeletonFallback(t *testing.T) {
 	cases = append(cases, tc{"octahedron domain", randomNet(43, 3, 8, 6, 1), octahedron(t)})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			compareEngines(t, c.net, c.dom, Options{NoAutoExact: true}, false)
+			compareEngines(t, c.net, c.dom, Options{NoAutoExact: true}, wantCells)
 		})
 	}
 	// Integer nets: in general position or not, the two agree.
 	for n := 3; n <= 4; n++ {
-		compareEngines(t, intNet(uint64(50+n), n, 6, 5, 1), cube(n, 0, 1), Options{NoAutoExact: true}, false)
+		compareEngines(t, intNet(uint64(50+n), n, 6, 5, 1), cube(n, 0, 1), Options{NoAutoExact: true}, wantEither)
 	}
 }
 
@@ -360,27 +374,59 @@ func TestSkeletonMaxRegions(t *testing.T) {
 }
 
 // TestSkeletonStress compares the engines on many random nets, float and
-// integer, in 3 to 5 dimensions (RELUCID_LONG=1; about a minute).
+// integer, in 3 to 5 dimensions, 1 to 3 hidden layers, 1 or 2 outputs, on
+// cubes, asymmetric boxes and (3-D) a simplex (RELUCID_LONG=1; about 25 s;
+// RELUCID_STRESS=N for N nets instead of 150).
 func TestSkeletonStress(t *testing.T) {
 	if os.Getenv("RELUCID_LONG") == "" {
 		t.Skip("RELUCID_LONG not set")
 	}
+	simplex, err := Polytope([][]float64{{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}, {1, 1, 1}}, []float64{1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	skel := 0
-	for seed := uint64(0); seed < 150; seed++ {
+	nets := uint64(150)
+	if n, err := strconv.Atoi(os.Getenv("RELUCID_STRESS")); err == nil && n > 0 {
+		nets = uint64(n) // a longer one-off run
+	}
+	for seed := uint64(0); seed < nets; seed++ {
 		n := 3 + int(seed%3)
 		w := 4 + int(seed%7)
+		widths := []int{n}
+		for range 1 + int(seed/2%3) {
+			widths = append(widths, w)
+		}
+		widths = append(widths, 1+int(seed/6%2))
 		var net *relu.Net
 		if seed%2 == 0 {
-			net = randomNet(seed+100, n, w, w, 1+int(seed%2))
+			net = randomNet(seed+100, widths...)
 		} else {
-			net = intNet(seed+100, n, w, w-1, 1)
+			net = intNet(seed+100, widths...)
 		}
-		cx := compareEngines(t, net, cube(n, 0, 1), Options{NoAutoExact: true}, seed%2 == 0)
+		dom := cube(n, 0, 1)
+		switch seed / 3 % 3 {
+		case 1:
+			lo, hi := make([]float64, n), make([]float64, n)
+			for i := range lo {
+				lo[i], hi[i] = -0.3-0.2*float64(i), 0.7+0.5*float64(i%2)
+			}
+			dom, _ = Box(lo, hi)
+		case 2:
+			if n == 3 {
+				dom = simplex
+			}
+		}
+		want := wantSkeleton
+		if seed%2 == 1 {
+			want = wantEither // integer nets: mostly degenerate, not always
+		}
+		cx := compareEngines(t, net, dom, Options{NoAutoExact: true}, want)
 		if cx.Stats.Skeleton {
 			skel++
 		}
 	}
-	t.Logf("%d of 150 nets by the skeleton engine", skel)
+	t.Logf("%d of %d nets by the skeleton engine", skel, nets)
 }
 
 // engineOf is EngineCells when cells is set, else EngineAuto.
