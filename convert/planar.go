@@ -161,6 +161,21 @@ func jumpAt(eval func(p, d1, d2 []*big.Rat) Affine, ln kinkLine, p, along []*big
 	return j, nil
 }
 
+// jumpStep is the change of eval's jump across ln at p, from just before p
+// along ln to just after it.
+func jumpStep(eval func(p, d1, d2 []*big.Rat) Affine, ln kinkLine, p []*big.Rat) (*big.Rat, error) {
+	back := []*big.Rat{new(big.Rat).Neg(ln.u[0]), new(big.Rat).Neg(ln.u[1])}
+	after, err := jumpAt(eval, ln, p, ln.u)
+	if err != nil {
+		return nil, err
+	}
+	before, err := jumpAt(eval, ln, p, back)
+	if err != nil {
+		return nil, err
+	}
+	return after.Sub(after, before), nil
+}
+
 // normLine scales an affine map so that its first nonzero gradient entry is
 // 1 (a canonical form of its zero line).
 func normLine(a Affine) Affine {
@@ -337,25 +352,14 @@ func PlanarMaxSum(ctx context.Context, net *relu.Net, budgetSteps int) (*MaxSum,
 			}
 			phi := []Affine{zero, la.l.scaled(st[0]), lc.l}
 			pf := func(p, d1, d2 []*big.Rat) Affine { return maxMapAt(phi, p, d1, d2) }
-			back := []*big.Rat{new(big.Rat).Neg(lc.u[0]), new(big.Rat).Neg(lc.u[1])}
-			jfA, err := jumpAt(f, lc, v.p, lc.u)
+			stepF, err := jumpStep(f, lc, v.p)
 			if err != nil {
 				return nil, err
 			}
-			jfB, err := jumpAt(f, lc, v.p, back)
+			stepP, err := jumpStep(pf, lc, v.p)
 			if err != nil {
 				return nil, err
 			}
-			jpA, err := jumpAt(pf, lc, v.p, lc.u)
-			if err != nil {
-				return nil, err
-			}
-			jpB, err := jumpAt(pf, lc, v.p, back)
-			if err != nil {
-				return nil, err
-			}
-			stepF := new(big.Rat).Sub(jfA, jfB)
-			stepP := new(big.Rat).Sub(jpA, jpB)
 			if stepP.Sign() == 0 {
 				return nil, errors.New("convert: internal error: a vertex function has no step on its line")
 			}

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -109,8 +110,7 @@ type engine struct {
 	maxW    int
 	widths  []int
 	offs    []int
-	layerOf []int32    // hidden layer of each global unit
-	pairs   [2][]int32 // adjacent regions, from the skeleton engine
+	layerOf []int32 // hidden layer of each global unit
 	pw      int
 	keepV   bool
 	keepT   bool
@@ -201,15 +201,21 @@ func newEngine(ctx context.Context, net *relu.Net, opt Options) *engine {
 func (e *engine) newWorker(task int, out *taskOut) *worker {
 	w := &worker{e: e, task: task, out: out, top: task == topTask}
 	w.pat = make([]uint64, e.pw)
-	// P0 is the first layer itself: it is affine in y on every cell.
-	l0 := e.layers[0]
-	w.P0 = make([]float64, l0.out*(e.d+1))
-	for i := 0; i < l0.out; i++ {
-		copy(w.P0[i*(e.d+1):], l0.W[i*l0.in:(i+1)*l0.in])
-		w.P0[i*(e.d+1)+e.d] = l0.B[i]
-	}
+	w.P0 = e.firstLayerMap()
 	w.pt = make([]float64, e.d)
 	return w
+}
+
+// firstLayerMap returns the first layer's pre-activations as affine maps
+// of y (row i: unit i, d+1 numbers): the same on every cell.
+func (e *engine) firstLayerMap() []float64 {
+	l0 := e.layers[0]
+	P := make([]float64, l0.out*(e.d+1))
+	for i := 0; i < l0.out; i++ {
+		copy(P[i*(e.d+1):], l0.W[i*l0.in:(i+1)*l0.in])
+		P[i*(e.d+1)+e.d] = l0.B[i]
+	}
+	return P
 }
 
 func (w *worker) cells(depth int) *[2]cell {
@@ -869,46 +875,6 @@ func (u uf) union(a, b int32) bool {
 	return true
 }
 
-// counts computes regions, pieces and distinct maps for the outputs in outs
-// together (a piece needs every one of them affine), from the float maps or
-// from the exact keys when keys != nil.
-func (e *engine) counts(offset []int, total int, keys [][]string, outs []int) Counts {
-	d1 := e.d + 1
-	mapOf := func(g, o int) []float64 {
-		t := sort.Search(len(offset), func(i int) bool { return offset[i] > g }) - 1
-		i := g - offset[t]
-		return e.outs[t].maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1]
-	}
-	u := newUF(total)
-	pieces := total
-	for t, out := range e.outs {
-		for i := 0; i < out.nreg; i++ {
-			g := offset[t] + i
-			for f := out.fstart[i]; f < out.fstart[i+1]; f++ {
-				nb := int(out.fnb[f])
-				if nb < 0 || nb <= g {
-					continue
-				}
-				eq := true
-				for _, o := range outs {
-					if keys != nil {
-						eq = keys[g][o] == keys[nb][o]
-					} else {
-						eq = mapsEqual(out.maps[(i*e.m+o)*d1:(i*e.m+o+1)*d1], mapOf(nb, o))
-					}
-					if !eq {
-						break
-					}
-				}
-				if eq && u.union(int32(g), int32(nb)) {
-					pieces--
-				}
-			}
-		}
-	}
-	return Counts{Regions: total, Pieces: pieces, AffineMaps: e.distinct(outs, total, keys)}
-}
-
 // mapQuant is the grid (relative to the largest coefficient) on which float
 // maps are bucketed to count distinct maps; see mapTol for the scales.
 const mapQuant = 1e-7
@@ -1047,7 +1013,6 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		err := e.skeleton(init, dom, cons, cx)
 		switch {
 		case err == nil:
-			e.tallyPairs(cx, e.outs[0].nreg, e.pairs[0], e.pairs[1])
 			return cx, nil
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			cx.Regions = nil
@@ -1059,7 +1024,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 				return nil, fmt.Errorf("%w: %v", ErrNotGeneric, err)
 			}
 			return nil, err
-		case !errors.Is(err, errNotGeneric) && !errors.Is(err, errSkelLarge):
+		case !errors.Is(err, ErrNotGeneric) && !errors.Is(err, errSkelLarge):
 			return nil, err
 		}
 		// Not in general position: the cell engine decides everything.
@@ -1165,7 +1130,13 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 			keys = nil
 		}
 	}
-	e.tally(cx, offset, total, keys)
+	d1 := e.d + 1
+	pa, pb := e.cellPairs(offset)
+	e.tally(cx, total, pa, pb, func(g int) []float64 {
+		t := sort.Search(len(offset), func(i int) bool { return offset[i] > g }) - 1
+		i := g - offset[t]
+		return e.outs[t].maps[i*e.m*d1 : (i+1)*e.m*d1]
+	}, keys)
 	cx.Exact = keys != nil
 	cx.CompleteCertified = cx.Exact && ex.completed
 	if e.stop.Load() && runErr == nil && opt.MaxRegions > 0 && e.count.Load() > int64(opt.MaxRegions) {
@@ -1179,37 +1150,99 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	return cx, nil
 }
 
-// tally sets the counts of cx, its work statistics and, under
-// Options.Adjacency, its adjacency, from the regions in e.outs (offset[t]
-// is the global index of the first region of e.outs[t]).
-func (e *engine) tally(cx *Complex, offset []int, total int, keys [][]string) {
+// cellPairs lists the pairs of adjacent regions (i < j, sorted, once
+// each) of the cell engine's outputs, offset[t] being the global index of
+// the first region of e.outs[t].
+func (e *engine) cellPairs(offset []int) (pa, pb []int32) {
+	var adj [][2]int
+	for t, o := range e.outs {
+		for i := 0; i < o.nreg; i++ {
+			g := offset[t] + i
+			for f := o.fstart[i]; f < o.fstart[i+1]; f++ {
+				if nb := int(o.fnb[f]); nb > g {
+					adj = append(adj, [2]int{g, nb})
+				}
+			}
+		}
+	}
+	sort.Slice(adj, func(i, j int) bool {
+		a, b := adj[i], adj[j]
+		return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+	})
+	adj = dedupPairs(adj)
+	pa, pb = make([]int32, len(adj)), make([]int32, len(adj))
+	for k, p := range adj {
+		pa[k], pb[k] = int32(p[0]), int32(p[1])
+	}
+	return pa, pb
+}
+
+// tally sets the counts of cx (regions, pieces, distinct maps, per output
+// and jointly: a piece needs every output affine), its work statistics
+// and, under Options.Adjacency, its adjacency, from the pairs of adjacent
+// regions (pa[k], pb[k]). Maps are compared by the exact keys when keys !=
+// nil, else as floats: mapsOf(g) holds the m maps of region g.
+func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int) []float64, keys [][]string) {
+	d1 := e.d + 1
+	np := len(pa)
+	// eq[o][k]: output o has the same map on both sides of pair k.
+	eq := make([][]bool, e.m)
+	for o := range eq {
+		eq[o] = make([]bool, np)
+	}
+	const chunk = 2048
+	e.parallel((np+chunk-1)/chunk, func(ch int, _ *slabs) {
+		for k := ch * chunk; k < min(np, (ch+1)*chunk); k++ {
+			a, b := int(pa[k]), int(pb[k])
+			if keys != nil {
+				for o := range eq {
+					eq[o][k] = keys[a][o] == keys[b][o]
+				}
+				continue
+			}
+			ma, mb := mapsOf(a), mapsOf(b)
+			for o := range eq {
+				eq[o][k] = mapsEqual(ma[o*d1:(o+1)*d1], mb[o*d1:(o+1)*d1])
+			}
+		}
+	})
+	count := func(outs []int) Counts {
+		u := newUF(total)
+		pieces := total
+		for k := range pa {
+			same := true
+			for _, o := range outs {
+				same = same && eq[o][k]
+			}
+			if same && u.union(pa[k], pb[k]) {
+				pieces--
+			}
+		}
+		return Counts{Regions: total, Pieces: pieces, AffineMaps: e.distinct(outs, total, keys)}
+	}
 	all := make([]int, e.m)
 	for o := range all {
 		all[o] = o
-		cx.Counts = append(cx.Counts, e.counts(offset, total, keys, []int{o}))
+		cx.Counts = append(cx.Counts, count([]int{o}))
 	}
 	cx.Joint = cx.Counts[0]
 	if e.m > 1 {
-		cx.Joint = e.counts(offset, total, keys, all)
+		cx.Joint = count(all)
 	}
 	cx.Stats.Splits = e.splits.Load()
 	cx.Stats.NearZero = e.near.Load()
 	if e.opt.Adjacency {
-		for t, o := range e.outs {
-			for i := 0; i < o.nreg; i++ {
-				g := offset[t] + i
-				for f := o.fstart[i]; f < o.fstart[i+1]; f++ {
-					if nb := int(o.fnb[f]); nb > g {
-						cx.Adjacent = append(cx.Adjacent, [2]int{g, nb})
-					}
-				}
-			}
+		cx.Adjacent = make([][2]int, np)
+		for k := range pa {
+			a, b := int(pa[k]), int(pb[k])
+			cx.Adjacent[k] = [2]int{min(a, b), max(a, b)}
 		}
-		sort.Slice(cx.Adjacent, func(i, j int) bool {
-			a, b := cx.Adjacent[i], cx.Adjacent[j]
-			return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+		slices.SortFunc(cx.Adjacent, func(x, y [2]int) int {
+			if x[0] != y[0] {
+				return x[0] - y[0]
+			}
+			return x[1] - y[1]
 		})
-		cx.Adjacent = dedupPairs(cx.Adjacent)
 	}
 }
 

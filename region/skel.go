@@ -29,9 +29,6 @@ import (
 // instead.
 var ErrNotGeneric = errors.New("arrangement not in general position for the skeleton engine")
 
-// errNotGeneric is ErrNotGeneric inside the engine.
-var errNotGeneric = ErrNotGeneric
-
 // errSkelLarge stops the skeleton engine at its vertex limit (or beyond
 // Options.MaxRegions); the cell engine bounds its work by regions.
 var errSkelLarge = errors.New("the skeleton engine's vertex limit was reached")
@@ -110,7 +107,7 @@ func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, erro
 	s.nh = s.N + init.nf + 1
 	s.W = (s.nh + 63) / 64
 	if !init.hasE {
-		return nil, errNotGeneric
+		return nil, ErrNotGeneric
 	}
 	s.nv = init.nv
 	s.x = append([]float64(nil), init.x[:init.nv*s.d]...)
@@ -131,7 +128,7 @@ func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, erro
 			}
 		}
 		if n != s.d {
-			return nil, errNotGeneric
+			return nil, ErrNotGeneric
 		}
 	}
 	s.edges = append([]int32(nil), init.e...)
@@ -279,7 +276,7 @@ func (s *skel) enterLayer(l int) error {
 	s.v0, s.par = nv, s.par[:0]
 	for v := 0; v < nv; v++ {
 		if !s.signs(v, 0) {
-			return errNotGeneric
+			return ErrNotGeneric
 		}
 	}
 	for len(s.bucket) < w {
@@ -402,7 +399,7 @@ func (s *skel) cut(j int) error {
 		s.rebucket(k2, j+1)
 	}
 	if s.bad {
-		return errNotGeneric
+		return ErrNotGeneric
 	}
 	s.cuts += int64(len(s.newv))
 	if s.nv > s.limit {
@@ -507,7 +504,7 @@ func (s *skel) link(b int) error {
 						continue
 					}
 					if s.kmate[q] >= 0 {
-						return errNotGeneric
+						return ErrNotGeneric
 					}
 					s.kmate[q] = n
 					s.edges = append(s.edges, s.kvert[q], n)
@@ -517,7 +514,7 @@ func (s *skel) link(b int) error {
 	}
 	for _, m := range s.kmate {
 		if m < 0 {
-			return errNotGeneric
+			return ErrNotGeneric
 		}
 	}
 	return nil
@@ -562,7 +559,7 @@ func (s *skel) local() (zid, end []int32, up []uint8, err error) {
 			return zid, end, up, err
 		}
 	}
-	return nil, nil, nil, errNotGeneric
+	return nil, nil, nil, ErrNotGeneric
 }
 
 func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error) {
@@ -609,7 +606,7 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 		}
 	})
 	if bad.Load() {
-		return nil, nil, nil, errNotGeneric
+		return nil, nil, nil, ErrNotGeneric
 	}
 	// Each end of each edge fills one slot: the hyperplane it leaves and
 	// the side it goes to (a slot filled twice is a degeneracy). Worker k
@@ -679,7 +676,7 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 		return nil, nil, nil, errLevel
 	}
 	if bad.Load() {
-		return nil, nil, nil, errNotGeneric
+		return nil, nil, nil, ErrNotGeneric
 	}
 	// A unit's hyperplane is left to both sides, a domain constraint's
 	// to the inside only.
@@ -706,7 +703,7 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 		}
 	})
 	if bad.Load() {
-		return nil, nil, nil, errNotGeneric
+		return nil, nil, nil, ErrNotGeneric
 	}
 	return zid, end, up, nil
 }
@@ -850,7 +847,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 	})
 	tab, ok := indexWords(out.pat, pw, R)
 	if !ok {
-		return nil, errNotGeneric
+		return nil, ErrNotGeneric
 	}
 	// Facets, each from its lowest vertex: (region on the positive side
 	// or inside, region on the negative side or −1, hyperplane).
@@ -892,7 +889,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		}
 	})
 	if bad.Load() {
-		return nil, errNotGeneric
+		return nil, ErrNotGeneric
 	}
 	// Adjacent pairs (the facets inside the domain), for the counts.
 	for _, r := range rc {
@@ -982,7 +979,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		})
 		if bad.Load() {
-			return nil, errNotGeneric
+			return nil, ErrNotGeneric
 		}
 		out.vstart = make([]int32, R+1)
 		n := 0
@@ -1040,7 +1037,7 @@ const skelMaxVertices = 1 << 22
 // maps do not depend on the number of workers.
 const skelChunk = 256
 
-// skeleton computes the complex with the skeleton engine; errNotGeneric
+// skeleton computes the complex with the skeleton engine; ErrNotGeneric
 // and errSkelLarge mean that the cell engine must run instead.
 func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex) error {
 	// The pre-activation rows dominate the memory: at most 1 GiB of them.
@@ -1065,7 +1062,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 		return errSkelLarge
 	}
 	d, d1, m, H, pw := e.d, e.d+1, e.m, e.H, e.pw
-	o := &taskOut{nreg: R, maps: make([]float64, R*m*d1), fstart: out.fstart, fnb: out.fnb}
+	o := &taskOut{nreg: R, maps: make([]float64, R*m*d1)}
 	var facets []Facet
 	var normals []float64
 	var affs []Affine
@@ -1082,7 +1079,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 			verts[k] = s.x[int(v)*d : int(v+1)*d : int(v+1)*d]
 		}
 	}
-	p0 := e.newWorker(topTask, nil).P0
+	p0 := e.firstLayerMap()
 	e.parallel((R+skelChunk-1)/skelChunk, func(ch int, _ *slabs) {
 		P := make([][]float64, H+1)
 		P[0] = p0
@@ -1135,9 +1132,9 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 		}
 	})
 	e.outs = []*taskOut{o}
-	e.pairs = [2][]int32{out.pa, out.pb}
 	e.splits.Store(s.cuts)
 	e.count.Store(int64(R))
+	e.tally(cx, R, out.pa, out.pb, func(g int) []float64 { return o.maps[g*m*d1 : (g+1)*m*d1] }, nil)
 	cx.Stats.Skeleton = true
 	cx.Stats.Vertices = s.nv
 	if e.opt.Progress != nil {
@@ -1374,12 +1371,12 @@ func join(A, B *skel, a int) (*skel, error) {
 				// inside S
 			case iu < 0:
 				if hs.far[u] >= 0 {
-					return nil, errNotGeneric
+					return nil, ErrNotGeneric
 				}
 				hs.far[u] = iw
 			default:
 				if hs.far[w] >= 0 {
-					return nil, errNotGeneric
+					return nil, ErrNotGeneric
 				}
 				hs.far[w] = iu
 			}
@@ -1388,14 +1385,18 @@ func join(A, B *skel, a int) (*skel, error) {
 	// Match the points on S by their sign vectors (the constraints on
 	// axis a and S itself differ between the halves and are left out).
 	if len(fakes[0]) != len(fakes[1]) {
-		return nil, errNotGeneric
+		return nil, ErrNotGeneric
+	}
+	drop := make([]uint64, W)
+	for _, b := range []int{S, N + 2*a, N + 2*a + 1} {
+		mset(drop, b)
 	}
 	key := func(sk *skel, v int32, dst []uint64) {
-		copy(dst[:W], sk.zmOf(int(v)))
-		copy(dst[W:], sk.pmOf(int(v)))
-		for _, b := range []int{S, N + 2*a, N + 2*a + 1} {
-			mclr(dst[:W], b)
-			mclr(dst[W:], b)
+		for w, x := range sk.zmOf(int(v)) {
+			dst[w] = x &^ drop[w]
+		}
+		for w, x := range sk.pmOf(int(v)) {
+			dst[W+w] = x &^ drop[w]
 		}
 	}
 	keys := make([]uint64, len(fakes[0])*2*W)
@@ -1404,7 +1405,7 @@ func join(A, B *skel, a int) (*skel, error) {
 	}
 	tab, ok := indexWords(keys, 2*W, len(fakes[0]))
 	if !ok {
-		return nil, errNotGeneric
+		return nil, ErrNotGeneric
 	}
 	used := make([]bool, len(fakes[0]))
 	k := make([]uint64, 2*W)
@@ -1412,74 +1413,16 @@ func join(A, B *skel, a int) (*skel, error) {
 		key(B, v, k)
 		i := find(tab, k)
 		if i < 0 || used[i] {
-			return nil, errNotGeneric
+			return nil, ErrNotGeneric
 		}
 		used[i] = true
 		fa, fb := halves[0].far[fakes[0][i]], halves[1].far[v]
 		if fa < 0 || fb < 0 {
-			return nil, errNotGeneric
+			return nil, ErrNotGeneric
 		}
 		M.edges = append(M.edges, fa, fb)
 	}
 	return M, nil
-}
-
-// tallyPairs is tally for the skeleton engine, whose one taskOut carries
-// the maps: pieces come from the pairs of adjacent regions (pa[k], pb[k]).
-func (e *engine) tallyPairs(cx *Complex, R int, pa, pb []int32) {
-	d1 := e.d + 1
-	maps := e.outs[0].maps
-	np := len(pa)
-	// eq[o][k]: output o has the same map on both sides of pair k.
-	eq := make([][]bool, e.m)
-	for o := range eq {
-		eq[o] = make([]bool, np)
-	}
-	e.parallel((np+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
-		for k := ch * skelVChunk; k < min(np, (ch+1)*skelVChunk); k++ {
-			a, b := int(pa[k])*e.m, int(pb[k])*e.m
-			for o := range eq {
-				eq[o][k] = mapsEqual(maps[(a+o)*d1:(a+o+1)*d1], maps[(b+o)*d1:(b+o+1)*d1])
-			}
-		}
-	})
-	count := func(outs []int) Counts {
-		u := newUF(R)
-		pieces := R
-		for k := range pa {
-			same := true
-			for _, o := range outs {
-				same = same && eq[o][k]
-			}
-			if same && u.union(pa[k], pb[k]) {
-				pieces--
-			}
-		}
-		return Counts{Regions: R, Pieces: pieces, AffineMaps: e.distinct(outs, R, nil)}
-	}
-	all := make([]int, e.m)
-	for o := range all {
-		all[o] = o
-		cx.Counts = append(cx.Counts, count([]int{o}))
-	}
-	cx.Joint = cx.Counts[0]
-	if e.m > 1 {
-		cx.Joint = count(all)
-	}
-	cx.Stats.Splits = e.splits.Load()
-	if e.opt.Adjacency {
-		cx.Adjacent = make([][2]int, np)
-		for k := range pa {
-			a, b := int(pa[k]), int(pb[k])
-			cx.Adjacent[k] = [2]int{min(a, b), max(a, b)}
-		}
-		slices.SortFunc(cx.Adjacent, func(x, y [2]int) int {
-			if x[0] != y[0] {
-				return x[0] - y[0]
-			}
-			return x[1] - y[1]
-		})
-	}
 }
 
 // find returns the index of p in set as an int32 (−1: absent).

@@ -470,11 +470,11 @@ func printRegionSummary(w io.Writer, cx *region.Complex, el time.Duration) {
 		mode = fmt.Sprintf("exact: %d float sign decisions were within the tolerance and the float complex failed its exact certificate, so it was enumerated again in exact arithmetic", cx.Stats.NearZero)
 	}
 	fmt.Fprintf(w, "arithmetic:  %s\n", mode)
-	if cx.Stats.Skeleton {
-		fmt.Fprintf(w, "engine:      skeleton (%d vertices)\n", cx.Stats.Vertices)
-	} else {
-		fmt.Fprintf(w, "engine:      %s\n", engineName(cx))
+	fmt.Fprintf(w, "engine:      %s", engineName(cx))
+	if cx.Stats.Vertices > 0 {
+		fmt.Fprintf(w, " (%d vertices)", cx.Stats.Vertices)
 	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "time:        %.3f s (%.0f regions/s)\n", el.Seconds(), float64(cx.Joint.Regions)/max(el.Seconds(), 1e-9))
 }
 
