@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relucid/relucid/internal/wordset"
 	"math"
 	"math/big"
 	"math/bits"
@@ -831,12 +832,13 @@ func exactCost(d, total int, net *relu.Net) float64 {
 const mapTol = 1e-8
 
 func mapsEqual(a, b []float64) bool {
+	b = b[:len(a)]
 	s := 0.0
-	for k := range a {
-		s = math.Max(s, math.Max(math.Abs(a[k]), math.Abs(b[k])))
+	for k, x := range a {
+		s = max(s, abs(x), abs(b[k]))
 	}
-	for k := range a {
-		if math.Abs(a[k]-b[k]) > mapTol*s {
+	for k, x := range a {
+		if abs(x-b[k]) > mapTol*s {
 			return false
 		}
 	}
@@ -897,32 +899,40 @@ func (e *engine) distinct(outs []int, total int, keys [][]string) int {
 		for i := 0; i < out.nreg; i++ {
 			for _, o := range outs {
 				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
-					scale[o] = math.Max(scale[o], math.Abs(v))
+					scale[o] = max(scale[o], abs(v))
 				}
 			}
 		}
 	}
-	type key [2]uint64
-	seen := map[key]struct{}{}
+	q := make([]float64, e.m)
+	for o, sc := range scale {
+		q[o] = mapQuant * sc
+		if q[o] == 0 {
+			q[o] = 1
+		}
+	}
+	seen := wordset.New(2, total)
+	const chunk = 4096
 	for _, out := range e.outs {
-		for i := 0; i < out.nreg; i++ {
-			var k key
-			k[0], k[1] = 1469598103934665603, 7
-			for _, o := range outs {
-				q := mapQuant * scale[o]
-				if q == 0 {
-					q = 1
+		keys := make([]uint64, 2*out.nreg)
+		e.parallel((out.nreg+chunk-1)/chunk, func(ch int, _ *slabs) {
+			for i := ch * chunk; i < min(out.nreg, (ch+1)*chunk); i++ {
+				k0, k1 := uint64(1469598103934665603), uint64(7)
+				for _, o := range outs {
+					for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
+						z := uint64(int64(math.Round(v / q[o])))
+						k0 = (k0 ^ z) * 1099511628211
+						k1 = k1*31 + z
+					}
 				}
-				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
-					z := uint64(int64(math.Round(v / q)))
-					k[0] = (k[0] ^ z) * 1099511628211
-					k[1] = k[1]*31 + z
-				}
+				keys[2*i], keys[2*i+1] = k0, k1
 			}
-			seen[k] = struct{}{}
+		})
+		for i := 0; i < out.nreg; i++ {
+			seen.Add(keys[2*i : 2*i+2])
 		}
 	}
-	return len(seen)
+	return seen.Len()
 }
 
 // parallel runs f(0..n−1) on the workers, each with its own slabs.

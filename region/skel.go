@@ -563,7 +563,7 @@ func (s *skel) local() (zid, end []int32, up []uint8, err error) {
 }
 
 func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error) {
-	d, nv := s.d, s.nv
+	d, nv, W := s.d, s.nv, s.W
 	c := make([]float64, d)
 	cR := 0.0
 	for k := range c {
@@ -571,18 +571,21 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 		c[k] = dir[k%8] * (1 + 0.0137*float64(k/8))
 		cR += abs(c[k]) * s.e.R[k]
 	}
-	h := make([]float64, nv)
+	// hs[2v] is the height of v, hs[2v+1] bounds the terms of its sum,
+	// which bounds the rounding error of a height difference.
+	hs := make([]float64, 2*nv)
 	zid = make([]int32, nv*d)
 	end = make([]int32, nv*2*d)
 	up = make([]uint8, nv*d)
-	var bad atomic.Bool
+	var bad, level atomic.Bool
 	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
 		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
-			y := 0.0
+			y, sc := 0.0, 0.0
 			for k, xk := range s.x[v*d : (v+1)*d] {
 				y += c[k] * xk
+				sc += abs(c[k] * xk)
 			}
-			h[v] = y
+			hs[2*v], hs[2*v+1] = y, sc
 			z := zid[v*d : (v+1)*d]
 			n := 0
 			for w, r := range s.zmOf(v) {
@@ -608,39 +611,24 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 	if bad.Load() {
 		return nil, nil, nil, ErrNotGeneric
 	}
-	// Each end of each edge fills one slot: the hyperplane it leaves and
-	// the side it goes to (a slot filled twice is a degeneracy). Worker k
-	// owns the vertices of its range and fills their slots only, so every
-	// slot has one writer.
-	W := s.W
-	upS := make([]bool, nv*2*d)
-	var level atomic.Bool
+	// Each end of each edge fills one slot of its vertex: the hyperplane
+	// it leaves and the side it goes to. The slots are found edge by edge
+	// in parallel and filled in one pass, where a slot filled twice is a
+	// degeneracy.
 	ne := len(s.edges) / 2
-	const parts = 2
-	s.e.parallel(parts, func(part int, _ *slabs) {
-		lo, hi := part*nv/parts, (part+1)*nv/parts
-		for k := 0; k < ne; k++ {
+	slot := make([]int32, 2*ne) // slot index, negated−1 when the edge goes down
+	const echunk = 8192
+	s.e.parallel((ne+echunk-1)/echunk, func(ch int, _ *slabs) {
+		for k := ch * echunk; k < min(ne, (ch+1)*echunk); k++ {
 			a, b := int(s.edges[2*k]), int(s.edges[2*k+1])
-			ownA, ownB := lo <= a && a < hi, lo <= b && b < hi
-			if !ownA && !ownB {
-				continue
-			}
-			if ownA {
-				sc := 0.0
-				for i := 0; i < d; i++ {
-					sc += abs(c[i] * (s.x[b*d+i] - s.x[a*d+i]))
-				}
-				if abs(h[b]-h[a]) <= 1e-9*sc+1e-13*cR {
-					level.Store(true)
-					return
-				}
+			dh := hs[2*b] - hs[2*a]
+			if abs(dh) <= 1e-9*(hs[2*a+1]+hs[2*b+1])+1e-13*cR {
+				level.Store(true)
+				return
 			}
 			for t := 0; t < 2; t++ {
 				if t == 1 {
-					a, b, ownA = b, a, ownB
-				}
-				if !ownA {
-					continue
+					a, b, dh = b, a, -dh
 				}
 				zv, zw := s.zm[a*W:(a+1)*W], s.zm[b*W:(b+1)*W]
 				p, cnt := -1, 0
@@ -658,17 +646,11 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 				for int(zid[a*d+i]) != p {
 					i++
 				}
-				side := 0
-				if s.pm[b*W+p/64]>>uint(p%64)&1 == 1 {
-					side = 1
+				sl := int32(a*2*d + 2*i + int(s.pm[b*W+p/64]>>uint(p%64)&1))
+				if dh < 0 {
+					sl = -sl - 1
 				}
-				slot := a*2*d + 2*i + side
-				if end[slot] >= 0 {
-					bad.Store(true)
-					return
-				}
-				end[slot] = int32(b)
-				upS[slot] = h[b] > h[a]
+				slot[2*k+t] = sl
 			}
 		}
 	})
@@ -677,6 +659,18 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 	}
 	if bad.Load() {
 		return nil, nil, nil, ErrNotGeneric
+	}
+	upS := make([]bool, nv*2*d)
+	for k, sl := range slot {
+		goesUp := sl >= 0
+		if !goesUp {
+			sl = -sl - 1
+		}
+		if end[sl] >= 0 {
+			return nil, nil, nil, ErrNotGeneric
+		}
+		end[sl] = s.edges[k^1]
+		upS[sl] = goesUp
 	}
 	// A unit's hyperplane is left to both sides, a domain constraint's
 	// to the inside only.
@@ -757,6 +751,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		m  []uint32
 		h  []int32
 		nb []int32
+		np int // records with nb ≥ 0: pairs of adjacent regions
 	}
 	rc := make([]recs, nch)
 	e.parallel(nch, func(ch int, _ *slabs) {
@@ -798,36 +793,18 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		}
 	})
-	cmp := func(a, b int32) int {
-		return slices.Compare(key[int(a)*pw:int(a+1)*pw], key[int(b)*pw:int(b+1)*pw])
+	sorted := radixOrder(key, pw, R)
+	out := &skelOut{R: R, pat: make([]uint64, R*pw)}
+	if full {
+		out.inter = make([]float64, R*d)
 	}
-	perm := make([]int32, R)
-	for i := range perm {
-		perm[i] = int32(i)
-	}
-	half := R / 2
-	e.parallel(2, func(i int, _ *slabs) {
-		if i == 0 {
-			slices.SortFunc(perm[:half], cmp)
-		} else {
-			slices.SortFunc(perm[half:], cmp)
-		}
-	})
-	sorted := make([]int32, 0, R)
-	for i, j := 0, half; i < half || j < R; {
-		if j == R || i < half && cmp(perm[i], perm[j]) <= 0 {
-			sorted = append(sorted, perm[i])
-			i++
-		} else {
-			sorted = append(sorted, perm[j])
-			j++
-		}
-	}
-	out := &skelOut{R: R, pat: make([]uint64, R*pw), inter: make([]float64, R*d)}
 	e.parallel((R+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
 		for r := ch * skelVChunk; r < min(R, (ch+1)*skelVChunk); r++ {
 			q := sorted[r]
 			copy(out.pat[r*pw:(r+1)*pw], pat[int(q)*pw:int(q+1)*pw])
+			if !full {
+				continue
+			}
 			// The lowest vertex and its d upward neighbours span a
 			// simplex inside the region; its centroid is an interior
 			// point.
@@ -854,7 +831,15 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 	var bad atomic.Bool
 	e.parallel(nch, func(ch int, _ *slabs) {
 		r := &rc[ch]
-		r.v, r.m, r.h, r.nb = r.v[:0], r.m[:0], r.h[:0], r.nb[:0]
+		n := 0
+		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
+			for jf := 0; jf < d; jf++ {
+				if _, free, ok := choices(up[v*d:(v+1)*d], jf); ok {
+					n += 1 << bits.OnesCount32(free)
+				}
+			}
+		}
+		r.v, r.h, r.nb, r.np = slices.Grow(r.v[:0], n), make([]int32, 0, n), make([]int32, 0, n), 0
 		p := make([]uint64, pw)
 		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
 			u := up[v*d : (v+1)*d]
@@ -874,6 +859,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 						if rm < 0 {
 							bad.Store(true)
 						}
+						r.np++
 					}
 					if rp < 0 {
 						bad.Store(true)
@@ -892,14 +878,21 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		return nil, ErrNotGeneric
 	}
 	// Adjacent pairs (the facets inside the domain), for the counts.
-	for _, r := range rc {
-		for k, a := range r.v {
-			if b := r.nb[k]; b >= 0 {
-				out.pa = append(out.pa, a)
-				out.pb = append(out.pb, b)
+	po := make([]int, nch+1)
+	for ch, r := range rc {
+		po[ch+1] = po[ch] + r.np
+	}
+	out.pa, out.pb = make([]int32, po[nch]), make([]int32, po[nch])
+	e.parallel(nch, func(ch int, _ *slabs) {
+		k := po[ch]
+		r := &rc[ch]
+		for i, a := range r.v {
+			if b := r.nb[i]; b >= 0 {
+				out.pa[k], out.pb[k] = a, b
+				k++
 			}
 		}
-	}
+	})
 	if !full {
 		return out, nil
 	}
@@ -1002,6 +995,48 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		}
 	}
 	return out, nil
+}
+
+// radixOrder returns the order 0..n−1 that sorts the n keys of pw words in
+// key (most significant word first) ascending, stable: a least significant
+// digit radix sort by bytes, skipping the bytes on which all keys agree.
+func radixOrder(key []uint64, pw, n int) []int32 {
+	perm, tmp := make([]int32, n), make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	if n == 0 {
+		return perm
+	}
+	var cnt [256]int32
+	for w := pw - 1; w >= 0; w-- {
+		var diff uint64
+		k0 := key[w]
+		for i := 0; i < n; i++ {
+			diff |= key[i*pw+w] ^ k0
+		}
+		for sh := uint(0); sh < 64; sh += 8 {
+			if diff>>sh&0xff == 0 {
+				continue
+			}
+			clear(cnt[:])
+			for _, p := range perm {
+				cnt[key[int(p)*pw+w]>>sh&0xff]++
+			}
+			sum := int32(0)
+			for b, c := range cnt {
+				cnt[b] = sum
+				sum += c
+			}
+			for _, p := range perm {
+				b := key[int(p)*pw+w] >> sh & 0xff
+				tmp[cnt[b]] = p
+				cnt[b]++
+			}
+			perm, tmp = tmp, perm
+		}
+	}
+	return perm
 }
 
 // skelVChunk is the number of vertices (or regions) per parallel chunk.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"slices"
@@ -525,4 +526,40 @@ func TestSkeletonLocalScale(t *testing.T) {
 		t.Errorf("skeleton %+v %+v, exact %+v (complete %v)", sk.Counts[0], sk.Stats, ex.Counts[0], ex.CompleteCertified)
 	}
 	t.Logf("%+v", sk.Counts[0])
+}
+
+// TestRadixOrder checks the skeleton's radix sort against a stable
+// comparison sort, with ties, keys of one to three words, bytes on which
+// every key agrees and the empty input.
+func TestRadixOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name  string
+		pw, n int
+		mask  uint64 // bits that vary
+	}{
+		{"empty", 1, 0, ^uint64(0)},
+		{"one", 2, 1, ^uint64(0)},
+		{"one-word", 1, 5000, ^uint64(0)},
+		{"two-words-high-bits", 2, 3000, 0xffff_0000_0000_0000},
+		{"three-words-ties", 3, 4000, 0x0300_0000_0000_0081},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := make([]uint64, tc.pw*tc.n)
+			for i := range key {
+				key[i] = rng.Uint64()&tc.mask | 0x0000_4400_0000_0000&^tc.mask
+			}
+			got := radixOrder(key, tc.pw, tc.n)
+			want := make([]int32, tc.n)
+			for i := range want {
+				want[i] = int32(i)
+			}
+			slices.SortStableFunc(want, func(a, b int32) int {
+				return slices.Compare(key[int(a)*tc.pw:int(a+1)*tc.pw], key[int(b)*tc.pw:int(b+1)*tc.pw])
+			})
+			if !slices.Equal(got, want) {
+				t.Errorf("radixOrder differs from a stable sort")
+			}
+		})
+	}
 }

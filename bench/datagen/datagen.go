@@ -16,6 +16,8 @@
 //	T5  small instances (D ∈ {10, 15, 20}) of T1 (n = 1) or T2 (n = 2)
 //	T6  x ~ N(0, I_n), n ∈ {1, …, 4}, y = 0 (enumeration only)
 //
+// RegionNet draws the random nets of the region workloads R2 and R3.
+//
 // The T2 teacher uses PyTorch's default nn.Linear initialisation: every
 // weight and bias of a layer with fan-in k is uniform on [−1/√k, 1/√k].
 package datagen
@@ -28,6 +30,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/relucid/relucid/internal/testnet"
 	"github.com/relucid/relucid/relu"
 )
 
@@ -321,4 +324,11 @@ func Committed() []Instance {
 		s = append(s, Instance{"t6", 1, 200, n})
 	}
 	return s
+}
+
+// RegionNet returns the random net of the region workloads R2 and R3 with
+// the given layer widths (input first): testnet.Torch with the PCG stream
+// (seed, 17), the nets region's benchmarks enumerate (randomNet there).
+func RegionNet(seed uint64, widths ...int) *relu.Net {
+	return testnet.Torch(rand.New(rand.NewPCG(seed, 17)), widths...)
 }

@@ -215,6 +215,19 @@ func TestCommittedFiles(t *testing.T) {
 	}
 }
 
+func TestRegionNet(t *testing.T) {
+	a, b := RegionNet(1, 3, 4, 1), RegionNet(1, 3, 4, 1)
+	var ja, jb bytes.Buffer
+	a.Encode(&ja)
+	b.Encode(&jb)
+	if !bytes.Equal(ja.Bytes(), jb.Bytes()) || a.InputDim() != 3 || len(a.Layers) != 2 {
+		t.Errorf("RegionNet is not deterministic or has the wrong shape")
+	}
+	if l := a.Layers[0]; l.At(0, 0) == l.At(0, 1) || math.Abs(l.At(0, 0)) > 1/math.Sqrt(3) {
+		t.Errorf("RegionNet weights are not PyTorch's default init")
+	}
+}
+
 func BenchmarkT2(b *testing.B) {
 	for b.Loop() {
 		T2(1, 1000)

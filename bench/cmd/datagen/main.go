@@ -4,8 +4,11 @@
 // Usage:
 //
 //	go run ./bench/cmd/datagen -w t1 -d 50 -seed 1 [-n N] [-o FILE.csv]
+//	go run ./bench/cmd/datagen -net 3,32,32,32,1 -seed 1 [-o FILE.json]
 //	go run ./bench/cmd/datagen -all bench/data
 //
+// With -net it writes the random net of the region workloads R2/R3 with
+// those layer widths (datagen.RegionNet) as network JSON.
 // With -all it regenerates every committed instance (datagen.Committed) and
 // the T2 teacher net (t2_teacher_s1.json) into the directory. Workloads: t1,
 // t2, moons, circles, t5 (-n 1 or 2), t6 (-n 1..4).
@@ -19,6 +22,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/relucid/relucid/bench/datagen"
 	"github.com/relucid/relucid/relu"
@@ -39,6 +44,7 @@ func run(args []string, stdout io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("o", "", "output file (default stdout)")
 	all := fs.String("all", "", "regenerate every committed instance into this directory")
+	net := fs.String("net", "", "write the random region-workload net with these layer widths, e.g. 3,32,32,32,1")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,13 +54,23 @@ func run(args []string, stdout io.Writer) error {
 	if *all != "" {
 		return writeAll(*all)
 	}
-	ds, err := datagen.Generate(*w, *seed, *d, *n)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	if err := ds.WriteCSV(&buf); err != nil {
-		return err
+	if *net != "" {
+		widths, err := parseWidths(*net)
+		if err != nil {
+			return err
+		}
+		if err := datagen.RegionNet(*seed, widths...).Encode(&buf); err != nil {
+			return err
+		}
+	} else {
+		ds, err := datagen.Generate(*w, *seed, *d, *n)
+		if err != nil {
+			return err
+		}
+		if err := ds.WriteCSV(&buf); err != nil {
+			return err
+		}
 	}
 	if *out == "" {
 		_, err := stdout.Write(buf.Bytes())
@@ -89,4 +105,22 @@ func writeAll(dir string) error {
 		return err
 	}
 	return relu.WriteFileAtomic(filepath.Join(dir, "t2_teacher_s1.json"), buf.Bytes())
+}
+
+// parseWidths reads comma-separated layer widths, at least two, each in
+// 1..4096.
+func parseWidths(s string) ([]int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) < 2 {
+		return nil, fmt.Errorf("-net %q: want at least an input and an output width", s)
+	}
+	w := make([]int, len(parts))
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 1 || v > 4096 {
+			return nil, fmt.Errorf("-net %q: width %q is not an integer in 1..4096", s, p)
+		}
+		w[i] = v
+	}
+	return w, nil
 }
