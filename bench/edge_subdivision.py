@@ -10,17 +10,22 @@ float32, as the method runs), and times skeletal_subdivision on the cube
 [lo, hi]^n, on the CPU, with the given number of torch threads.
 
 usage: /usr/bin/python3 bench/edge_subdivision.py --impl DIR NET.json [NET.json ...]
-           [--box -1:1] [--threads 2] [--repeat 5]
+           [--box -1:1] [--threads 2] [--repeat 5] [--relucid BIN [--engine auto]]
 
 It prints one JSON object per net: the median and fastest wall time of the
 repeats, and the numbers of vertices and edges of the complex it extracts.
-bench/edge_subdivision.sh runs it against relucid regions on the same nets.
+With --relucid it also runs `BIN regions NET --box ... --json` after each
+repeat of the baseline (so both share the machine's state), reads relucid's
+own timing of the enumeration ("seconds", like the baseline's, without
+process start and loading), and ends with a Markdown table of both.
+bench/edge_subdivision.sh generates the R2/R3 nets and runs this.
 Needs /usr/bin/python3 with python3-torch and python3-numpy (Debian).
 """
 import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -53,6 +58,8 @@ def main():
     ap.add_argument("--box", default="-1:1", help="cube side lo:hi (default -1:1)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--relucid", help="relucid binary to run on the same nets, interleaved")
+    ap.add_argument("--engine", default="auto", help="relucid regions --engine (default auto)")
     ap.add_argument("nets", nargs="+")
     a = ap.parse_args()
     try:
@@ -67,23 +74,54 @@ def main():
     from edge_subdivision import skeletal_subdivision
 
     torch.set_num_threads(a.threads)
+    rows = []
     for path in a.nets:
         try:
             net, ks = load_net(path, Net, torch)
         except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
             sys.exit(f"edge_subdivision.py: {e}")
-        times = []
+        times, ours, doc = [], [], {}
         with torch.no_grad():
             for _ in range(a.repeat):
                 t0 = time.perf_counter()
                 vs, edges, _ = skeletal_subdivision(net, bbox=(lo, hi), device="cpu", verbose=False)
                 times.append(time.perf_counter() - t0)
-        print(json.dumps({
+                if a.relucid:
+                    # torch's OpenMP threads spin for a while after their
+                    # work; let them sleep before relucid runs.
+                    time.sleep(0.5)
+                    doc = run_relucid(a.relucid, path, ks[0], a.box, a.engine)
+                    ours.append(doc["seconds"])
+        row = {
             "net": os.path.basename(path), "shape": ks, "threads": a.threads,
             "vertices": len(vs), "edges": len(edges),
             "wall_s_median": statistics.median(times), "wall_s_min": min(times),
-        }), flush=True)
+        }
+        if ours:
+            row["relucid"] = {k: doc.get(k) for k in ("regions", "pieces", "affine_maps", "vertices", "engine")}
+            row["relucid"]["s_median"] = statistics.median(ours)
+            row["relucid"]["s_min"] = min(ours)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    if a.relucid:
+        print()
+        print("| net | edge subdivision: vertices, edges | its time (median, min) | relucid: regions, vertices, engine | relucid time (median, min) | ratio (medians) |")
+        print("|---|---|---|---|---|---|")
+        for r in rows:
+            o = r["relucid"]
+            print(f"| {'→'.join(map(str, r['shape']))} | {r['vertices']:,}, {r['edges']:,} | "
+                  f"{r['wall_s_median']:.3f} s, {r['wall_s_min']:.3f} s | {o['regions']:,}, {o['vertices'] or 0:,}, {o['engine']} | "
+                  f"{o['s_median'] * 1e3:.1f} ms, {o['s_min'] * 1e3:.1f} ms | {r['wall_s_median'] / o['s_median']:.1f}× |")
 
+
+def run_relucid(binary, path, n, box, engine):
+    """Runs relucid regions on the cube box^n and returns its JSON summary."""
+    arg = ",".join([box] * n)
+    out = subprocess.run([binary, "regions", path, "--box", arg, "--engine", engine, "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"edge_subdivision.py: relucid regions {path}: {out.stderr.strip()}")
+    return json.loads(out.stdout)
 
 if __name__ == "__main__":
     main()

@@ -255,18 +255,38 @@ func (s *skel) enterLayer(l int) error {
 		}
 		wt := e.wt[l]
 		e.parallel((nv+1023)/1024, func(c int, _ *slabs) {
+			// The active inputs first, then four outputs at a time in
+			// registers: the accumulators stay out of memory.
+			act := make([]int32, pw)
+			val := make([]float64, pw)
 			for v := c * 1024; v < min(nv, (c+1)*1024); v++ {
 				acc := newRow(v)
-				copy(acc, L.B)
+				na := 0
 				for j, t := range s.zrow(v) {
-					if t <= 0 {
-						continue
+					if t > 0 {
+						act[na], val[na] = int32(j*w), t
+						na++
 					}
-					col := wt[j*w : (j+1)*w]
-					col = col[:len(acc)]
-					for i := range acc {
-						acc[i] += col[i] * t
+				}
+				i := 0
+				for ; i+4 <= w; i += 4 {
+					a0, a1, a2, a3 := L.B[i], L.B[i+1], L.B[i+2], L.B[i+3]
+					for k, o := range act[:na] {
+						t := val[k]
+						col := wt[int(o)+i : int(o)+i+4 : int(o)+i+4]
+						a0 += col[0] * t
+						a1 += col[1] * t
+						a2 += col[2] * t
+						a3 += col[3] * t
 					}
+					acc[i], acc[i+1], acc[i+2], acc[i+3] = a0, a1, a2, a3
+				}
+				for ; i < w; i++ {
+					a := L.B[i]
+					for k, o := range act[:na] {
+						a += wt[int(o)+i] * val[k]
+					}
+					acc[i] = a
 				}
 			}
 		})
@@ -388,6 +408,14 @@ func (s *skel) rebucket(k, from int) {
 // every 2-face so cut, found by matching the 2-faces' sign vectors.
 func (s *skel) cut(j int) error {
 	s.newv = s.newv[:0]
+	// Room for the new vertices and edges, doubling: append's growth of
+	// large slices (about 1.25×) would copy the arrays many times over.
+	nb, d := len(s.bucket[j]), s.d
+	s.x = reserve(s.x, nb*d)
+	s.zm = reserve(s.zm, nb*s.W)
+	s.pm = reserve(s.pm, nb*s.W)
+	s.par = reserve(s.par, 2*nb)
+	s.edges = reserve(s.edges, 2*nb*d)
 	for _, k := range s.bucket[j] {
 		a, c := s.edges[2*k], s.edges[2*k+1]
 		n := s.newVertex(int(a), int(c), j)
@@ -413,6 +441,17 @@ func (s *skel) cut(j int) error {
 		s.rebucket(k, j+1)
 	}
 	return nil
+}
+
+// reserve returns s with room for n more elements, at least doubling its
+// capacity when it must grow.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]T, len(s), max(2*cap(s), len(s)+n))
+	copy(t, s)
+	return t
 }
 
 // newVertex puts a vertex on edge (a, c) where unit j of the current layer
@@ -1121,6 +1160,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 		for l := 1; l <= H; l++ {
 			P[l] = make([]float64, e.layers[l].out*d1)
 		}
+		act := make([]int32, e.maxW)
 		for r := ch * skelChunk; r < min(R, (ch+1)*skelChunk); r++ {
 			p := out.pat[r*pw : (r+1)*pw : (r+1)*pw]
 			from := 1
@@ -1128,7 +1168,7 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 				from = e.nextMaps(P, p, out.pat[(r-1)*pw:r*pw])
 			}
 			for l := from; l <= H; l++ {
-				e.layerMap(P[l], l, p, P[l-1])
+				e.layerMap(P[l], l, p, P[l-1], act)
 			}
 			mp := o.maps[r*m*d1 : (r+1)*m*d1]
 			copy(mp, P[H][:m*d1])
@@ -1178,19 +1218,58 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 	return nil
 }
 
-// layerMap writes P_l = W_l·diag(pattern of hidden layer l−1)·P_{l−1} + b_l.
-func (e *engine) layerMap(dst []float64, l int, pat []uint64, prev []float64) {
+// layerMap writes P_l = W_l·diag(pattern of hidden layer l−1)·P_{l−1} + b_l,
+// row by row with the row in registers (act is scratch for the active
+// units' offsets, at least the layer's input width). Each entry sums the
+// active units in increasing order, as addUnit does.
+func (e *engine) layerMap(dst []float64, l int, pat []uint64, prev []float64, act []int32) {
 	d1 := e.d + 1
 	L := e.layers[l]
-	for i := 0; i < L.out; i++ {
-		row := dst[i*d1 : (i+1)*d1]
-		clear(row)
-		row[e.d] = L.B[i]
-	}
 	off := e.offs[l-1]
+	na := 0
 	for j := 0; j < e.widths[l-1]; j++ {
 		if mhas(pat, off+j) {
-			e.addUnit(dst, l-1, j, prev)
+			act[na] = int32(j)
+			na++
+		}
+	}
+	act = act[:na]
+	for i := 0; i < L.out; i++ {
+		row := dst[i*d1 : (i+1)*d1 : (i+1)*d1]
+		w := L.W[i*L.in : (i+1)*L.in]
+		switch d1 {
+		case 4:
+			a0, a1, a2, a3 := 0.0, 0.0, 0.0, L.B[i]
+			for _, j := range act {
+				t := w[j]
+				p := prev[int(j)*4 : int(j)*4+4 : int(j)*4+4]
+				a0 += t * p[0]
+				a1 += t * p[1]
+				a2 += t * p[2]
+				a3 += t * p[3]
+			}
+			row[0], row[1], row[2], row[3] = a0, a1, a2, a3
+		case 5:
+			a0, a1, a2, a3, a4 := 0.0, 0.0, 0.0, 0.0, L.B[i]
+			for _, j := range act {
+				t := w[j]
+				p := prev[int(j)*5 : int(j)*5+5 : int(j)*5+5]
+				a0 += t * p[0]
+				a1 += t * p[1]
+				a2 += t * p[2]
+				a3 += t * p[3]
+				a4 += t * p[4]
+			}
+			row[0], row[1], row[2], row[3], row[4] = a0, a1, a2, a3, a4
+		default:
+			clear(row)
+			row[e.d] = L.B[i]
+			for _, j := range act {
+				t := w[j]
+				for k, pk := range prev[int(j)*d1 : int(j+1)*d1] {
+					row[k] += t * pk
+				}
+			}
 		}
 	}
 }
