@@ -1015,9 +1015,9 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 	cx := &Complex{Dim: e.d, Outputs: e.m, Widths: e.widths, Offsets: e.offs, Domain: dom}
 	A, b := dom.Constraints()
 	cons := consFloat(A, b)
-	skelFits := fn == nil && !opt.Exact && !opt.apex && e.d >= skelMinDim && init.hasE
+	skelFits := fn == nil && !opt.Exact && !opt.apex && skelDims(e.d) && init.hasE
 	if opt.Engine == EngineSkeleton && !skelFits {
-		return nil, fmt.Errorf("%w: it needs dimension ≥ %d, a box or polytope, and neither Exact nor Stream", ErrNotGeneric, skelMinDim)
+		return nil, fmt.Errorf("%w: it needs dimension %d to %d, a box or polytope, and neither Exact nor Stream", ErrNotGeneric, skelMinDim, skelMaxDim)
 	}
 	if skelFits && opt.Engine != EngineCells {
 		err := e.skeleton(init, dom, cons, cx)

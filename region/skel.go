@@ -38,6 +38,14 @@ var errSkelLarge = errors.New("the skeleton engine's vertex limit was reached")
 // counter-clockwise vertex order and tight sets of the exact 2-D path.
 const skelMinDim = 3
 
+// skelMaxDim is the largest: the sides of the d hyperplanes at a vertex
+// are bit masks of 32 bits, and a vertex's 2^d cells are enumerated for
+// the vertex lists.
+const skelMaxDim = 16
+
+// skelDims reports whether the skeleton engine applies in dimension d.
+func skelDims(d int) bool { return d >= skelMinDim && d <= skelMaxDim }
+
 // skel is the skeleton of a complex under construction: its vertices
 // (coordinates, masks, the current layer's values) and edges.
 type skel struct {
@@ -591,7 +599,7 @@ var errLevel = errors.New("region: level edge")
 // side s (end[2i+s], −1 if none) and which of those go up in height
 // (up[i], bit s). The heights are c·x for the first direction of skelDirs
 // in which no edge is level.
-func (s *skel) local() (zid, end []int32, up []uint8, err error) {
+func (s *skel) local() (zid, end []int32, up []upSides, err error) {
 	for t := range skelDirs {
 		zid, end, up, err = s.localDir(skelDirs[t])
 		if err != errLevel {
@@ -601,7 +609,7 @@ func (s *skel) local() (zid, end []int32, up []uint8, err error) {
 	return nil, nil, nil, ErrNotGeneric
 }
 
-func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error) {
+func (s *skel) localDir(dir []float64) (zid, end []int32, up []upSides, err error) {
 	d, nv, W := s.d, s.nv, s.W
 	c := make([]float64, d)
 	cR := 0.0
@@ -615,7 +623,7 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 	hs := make([]float64, 2*nv)
 	zid = make([]int32, nv*d)
 	end = make([]int32, nv*2*d)
-	up = make([]uint8, nv*d)
+	up = make([]upSides, nv)
 	var bad, level atomic.Bool
 	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
 		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
@@ -724,14 +732,12 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []uint8, err error)
 				} else if en[2*i] >= 0 || en[2*i+1] < 0 {
 					bad.Store(true)
 				}
-				var u uint8
 				if upS[v*2*d+2*i] {
-					u |= 1
+					up[v].s0 |= 1 << uint(i)
 				}
 				if upS[v*2*d+2*i+1] {
-					u |= 2
+					up[v].s1 |= 1 << uint(i)
 				}
-				up[v*d+i] = u
 			}
 		}
 	})
@@ -793,10 +799,13 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		np int // records with nb ≥ 0: pairs of adjacent regions
 	}
 	rc := make([]recs, nch)
+	// first[v]: the index of v's first record within its chunk.
+	first := make([]int32, s.nv)
 	e.parallel(nch, func(ch int, _ *slabs) {
 		r := &rc[ch]
 		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
-			fixed, free, ok := choices(up[v*d:(v+1)*d], -1)
+			first[v] = int32(len(r.v))
+			fixed, free, ok := choices(up[v], d, -1)
 			if !ok {
 				continue
 			}
@@ -866,14 +875,25 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		return nil, ErrNotGeneric
 	}
 	// Facets, each from its lowest vertex: (region on the positive side
-	// or inside, region on the negative side or −1, hyperplane).
+	// or inside, region on the negative side or −1, hyperplane). A region
+	// beside the facet whose edge leaving the facet's hyperplane goes up
+	// has its lowest vertex here too: its record is found by its rank
+	// among the vertex's, the others by pattern.
+	inv := make([]int32, R)
+	for i, q := range sorted {
+		inv[q] = int32(i)
+	}
+	co := make([]int32, nch+1)
+	for ch, r := range rc {
+		co[ch+1] = co[ch] + int32(len(r.v))
+	}
 	var bad atomic.Bool
 	e.parallel(nch, func(ch int, _ *slabs) {
 		r := &rc[ch]
 		n := 0
 		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
 			for jf := 0; jf < d; jf++ {
-				if _, free, ok := choices(up[v*d:(v+1)*d], jf); ok {
+				if _, free, ok := choices(up[v], d, jf); ok {
 					n += 1 << bits.OnesCount32(free)
 				}
 			}
@@ -881,24 +901,56 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		r.v, r.h, r.nb, r.np = slices.Grow(r.v[:0], n), make([]int32, 0, n), make([]int32, 0, n), 0
 		p := make([]uint64, pw)
 		for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
-			u := up[v*d : (v+1)*d]
+			u := up[v]
 			z := zid[v*d : (v+1)*d]
+			_, free0, _ := choices(u, d, -1)
+			// own returns the region at v on the sides m (its lowest
+			// vertex is v).
+			own := func(m uint32) int32 {
+				c, k := uint32(0), 0
+				for f := free0; f != 0; f &= f - 1 {
+					if m&f&-f != 0 {
+						c |= 1 << uint(k)
+					}
+					k++
+				}
+				return inv[co[ch]+first[v]+int32(1<<uint(k)-1)-int32(c)]
+			}
 			for jf := 0; jf < d; jf++ {
-				fixed, free, ok := choices(u, jf)
+				fixed, free, ok := choices(u, d, jf)
 				if !ok {
 					continue
 				}
 				hj := int(z[jf])
 				for sub := free; ; sub = (sub - 1) & free {
-					pattern(v, fixed|sub, p)
-					rp, rm := find(tab, p), int32(-1)
+					m := fixed | sub
+					var rp, rm int32
 					if hj < s.N {
-						p[hj/64] |= 1 << uint(hj%64)
-						rp, rm = find(tab, p), rp
+						if u.s0>>uint(jf)&1 != 0 {
+							rm = own(m)
+						} else {
+							pattern(v, m, p)
+							rm = find(tab, p)
+						}
+						if u.s1>>uint(jf)&1 != 0 {
+							rp = own(m | 1<<uint(jf))
+						} else {
+							pattern(v, m, p)
+							p[hj/64] |= 1 << uint(hj%64)
+							rp = find(tab, p)
+						}
 						if rm < 0 {
 							bad.Store(true)
 						}
 						r.np++
+					} else {
+						rm = -1
+						if u.s1>>uint(jf)&1 != 0 {
+							rp = own(m | 1<<uint(jf))
+						} else {
+							pattern(v, m, p)
+							rp = find(tab, p)
+						}
 					}
 					if rp < 0 {
 						bad.Store(true)
@@ -987,15 +1039,15 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			r := &rc[ch]
 			r.v, r.nb = r.v[:0], r.nb[:0]
 			p := make([]uint64, pw)
-			all := make([]uint8, d)
 			for v := ch * skelVChunk; v < min(s.nv, (ch+1)*skelVChunk); v++ {
+				// Every cell at v: units to both sides, constraints inside.
+				all := upSides{s1: 1<<uint(d) - 1}
 				for i, zi := range zid[v*d : (v+1)*d] {
-					all[i] = 3
-					if int(zi) >= s.N {
-						all[i] = 2
+					if int(zi) < s.N {
+						all.s0 |= 1 << uint(i)
 					}
 				}
-				fixed, free, _ := choices(all, -1)
+				fixed, free, _ := choices(all, d, -1)
 				for sub := free; ; sub = (sub - 1) & free {
 					pattern(v, fixed|sub, p)
 					q := find(tab, p)
@@ -1081,24 +1133,20 @@ func radixOrder(key []uint64, pw, n int) []int32 {
 // skelVChunk is the number of vertices (or regions) per parallel chunk.
 const skelVChunk = 2048
 
-// choices splits the side masks allowed by u (bit s of u[i]: side s of
-// hyperplane i allowed; position skip left at 0) into the bits fixed in
-// all of them and the free ones; ok is false when there is none.
-func choices(u []uint8, skip int) (fixed, free uint32, ok bool) {
-	for i, x := range u {
-		if i == skip {
-			continue
-		}
-		switch x {
-		case 0:
-			return 0, 0, false
-		case 2:
-			fixed |= 1 << uint(i)
-		case 3:
-			free |= 1 << uint(i)
-		}
+// upSides says, at a vertex, which edges go up: bit i of s0 (s1) is set
+// when the edge leaving hyperplane zid[i] to its negative (positive, or
+// inner) side exists and goes up.
+type upSides struct{ s0, s1 uint32 }
+
+// choices splits the side masks allowed by u over the d hyperplanes
+// (position skip, if ≥ 0, left at 0) into the bits fixed in all of them
+// and the free ones; ok is false when there is none.
+func choices(u upSides, d, skip int) (fixed, free uint32, ok bool) {
+	var sk uint32
+	if skip >= 0 {
+		sk = 1 << uint(skip)
 	}
-	return fixed, free, true
+	return u.s1 &^ u.s0 &^ sk, u.s0 & u.s1 &^ sk, u.s0|u.s1|sk == 1<<uint(d)-1
 }
 
 // skelMaxVertices bounds the skeleton; beyond it (or, under

@@ -441,7 +441,8 @@ func engineOf(cells bool) Engine {
 // TestEngineOption: EngineSkeleton answers on a generic net and fails with
 // ErrNotGeneric where the skeleton engine does not apply (a degenerate
 // net, a 2-D domain, Exact, all of R^n, a vertex limit below the
-// complex); EngineCells never uses it.
+// complex); EngineCells never uses it. It applies in 3-D to 16-D only
+// (beyond, its 32-bit side masks and 2^d cells per vertex do not fit).
 func TestEngineOption(t *testing.T) {
 	net := randomNet(80, 3, 8, 6, 1)
 	cx, err := Enumerate(context.Background(), net, cube(3, 0, 1), Options{Engine: EngineSkeleton})
@@ -467,6 +468,11 @@ func TestEngineOption(t *testing.T) {
 		c.opt.Engine = EngineSkeleton
 		if _, err := Enumerate(context.Background(), c.net, c.dom, c.opt); !errors.Is(err, ErrNotGeneric) {
 			t.Errorf("%s: err %v, want ErrNotGeneric", name, err)
+		}
+	}
+	for d, want := range map[int]bool{2: false, 3: true, 16: true, 17: false, 40: false} {
+		if skelDims(d) != want {
+			t.Errorf("skelDims(%d) = %v, want %v", d, !want, want)
 		}
 	}
 }
