@@ -3,6 +3,7 @@ package region
 import (
 	"context"
 	"errors"
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -317,18 +318,6 @@ func (s *skel) enterLayer(l int) error {
 	for k := 0; k < ne; k++ {
 		s.rebucket(k, 0)
 	}
-	// Every edge filed now is cut at least once in this layer: reserve
-	// for about twice that many new vertices, so that the vertex arrays
-	// grow once instead of doubling repeatedly.
-	cut := 0
-	for _, b := range s.bucket {
-		cut += len(b)
-	}
-	more := 2 * cut
-	s.x = slices.Grow(s.x, more*d)
-	s.zm = slices.Grow(s.zm, more*s.W)
-	s.pm = slices.Grow(s.pm, more*s.W)
-	s.edges = slices.Grow(s.edges, 2*more*(d+1))
 	return nil
 }
 
@@ -337,16 +326,24 @@ func (s *skel) enterLayer(l int) error {
 func (s *skel) signs(v, from int) bool {
 	W := s.W
 	pm := s.pm[v*W : (v+1)*W]
-	for i, t := range s.zrow(v)[from:] {
-		b := s.off + from + i
-		tl := s.tol[from+i]
-		if abs(t) <= tl && abs(t) <= cutTol*s.localScale(v, from+i, nil) {
+	row := s.zrow(v)[from:]
+	tol := s.tol[from : from+len(row)]
+	// The bits of a word are gathered from the values' sign bits (no
+	// value here is zero) and written once: no branch on the sign.
+	b := s.off + from
+	var neg, span uint64
+	for i, t := range row {
+		if abs(t) <= tol[i] && abs(t) <= cutTol*s.localScale(v, from+i, nil) {
 			return false
 		}
-		if t > 0 {
-			pm[b/64] |= 1 << uint(b%64)
-		} else {
-			pm[b/64] &^= 1 << uint(b%64)
+		sh := uint(b % 64)
+		neg |= math.Float64bits(t) >> 63 << sh
+		span |= 1 << sh
+		if b++; b%64 == 0 || i == len(row)-1 {
+			w := (b - 1) / 64
+			pm[w] = pm[w] | span&^neg
+			pm[w] &^= neg
+			neg, span = 0, 0
 		}
 	}
 	return true
