@@ -289,9 +289,11 @@ func (d Domain) Constraints() (A [][]*big.Rat, b []*big.Rat) {
 	return A, b
 }
 
-// polytopeBound is the half-width of the box that an H-polytope is clipped
-// from. A polytope reaching it is reported as unbounded; inputs of ReLU nets
-// live far inside it.
+// polytopeBound bounds an H-polytope: one reaching |x_i| = polytopeBound
+// is reported as unbounded (inputs of ReLU nets live far inside). The float
+// path clips it from a simplex holding the box ±polytopeBound (n+1
+// vertices where the box would have 2^n) and then recomputes each vertex
+// from its own tight constraints.
 const polytopeBound = 1e6
 
 // initialCell builds the domain polytope as a cell with facet identities
@@ -300,59 +302,42 @@ func (d Domain) initialCell() (*cell, error) {
 	A, b := d.Constraints()
 	n := d.Dim()
 	c := new(cell)
-	var box []float64
-	var boxHalf float64
-	if d.Kind == KindPolytope {
-		boxHalf = polytopeBound
-		box = make([]float64, n)
-		for i := range box {
-			box[i] = boxHalf
-		}
-	}
-	// Start from the box (for a polytope, the big box) with tight sets.
-	lo := make([]float64, n)
-	hi := make([]float64, n)
-	for i := 0; i < n; i++ {
-		if d.Kind == KindPolytope {
-			lo[i], hi[i] = -boxHalf, boxHalf
-		} else {
-			lo[i], hi[i] = d.Lo[i], d.Hi[i]
-		}
-	}
 	if n > 20 {
 		return nil, fmt.Errorf("%w: dimension %d is too large for vertex enumeration (at most 20)", ErrDomain, n)
 	}
-	c.reset(n, 2*n)
-	for i := 0; i < 2*n; i++ {
-		id := int64(-(i + 1))
-		if d.Kind == KindPolytope {
-			id = bigBoxID(i)
+	if d.Kind == KindPolytope {
+		c.bigSimplex(n, polytopeBound)
+	} else {
+		// The box, with its tight sets: x_i ≥ lo_i is facet 2i, x_i ≤ hi_i
+		// is 2i+1.
+		c.reset(n, 2*n)
+		for i := 0; i < 2*n; i++ {
+			c.fid = append(c.fid, int64(-(i + 1)))
 		}
-		c.fid = append(c.fid, id)
-	}
-	x := make([]float64, n)
-	for m := 0; m < 1<<n; m++ {
-		for i := 0; i < n; i++ {
-			if m>>i&1 == 0 {
-				x[i] = lo[i]
-			} else {
-				x[i] = hi[i]
+		x := make([]float64, n)
+		for m := 0; m < 1<<n; m++ {
+			for i := 0; i < n; i++ {
+				if m>>i&1 == 0 {
+					x[i] = d.Lo[i]
+				} else {
+					x[i] = d.Hi[i]
+				}
 			}
-		}
-		v := c.addVertex(x)
-		tt := c.tight(v)
-		for i := 0; i < n; i++ {
-			k := 2 * i
-			if m>>i&1 == 1 {
-				k++
+			v := c.addVertex(x)
+			tt := c.tight(v)
+			for i := 0; i < n; i++ {
+				k := 2 * i
+				if m>>i&1 == 1 {
+					k++
+				}
+				tt[k/64] |= 1 << uint(k%64)
 			}
-			tt[k/64] |= 1 << uint(k%64)
 		}
 	}
 	if d.Kind != KindPolytope {
 		return c, nil
 	}
-	// Clip the big box by every constraint a·y ≤ b, i.e. h = b − a·y ≥ 0.
+	// Clip the big simplex by every constraint a·y ≤ b, i.e. h = b − a·y ≥ 0.
 	var ws splitWS
 	h := make([]float64, n+1)
 	var pos, neg cell
@@ -391,20 +376,136 @@ func (d Domain) initialCell() (*cell, error) {
 	if c.nv <= n || affineRank(c, nil) < n {
 		return nil, fmt.Errorf("%w: polytope is empty or not full-dimensional", ErrDomain)
 	}
+	unbounded := fmt.Errorf("%w: polytope is unbounded (it reaches |x_i| = %g)", ErrDomain, polytopeBound)
 	for k, id := range c.fid {
-		if id <= bigBoxID(0) {
+		if id <= bigSimplexID(0) {
 			for v := 0; v < c.nv; v++ {
 				if c.tight(v)[k/64]>>(k%64)&1 == 1 {
-					return nil, fmt.Errorf("%w: polytope is unbounded (it reaches |x_i| = %g)", ErrDomain, polytopeBound)
+					return nil, unbounded
 				}
 			}
+		}
+	}
+	c.polish(A, b)
+	for _, x := range c.x[:c.nv*n] {
+		if math.Abs(x) >= polytopeBound {
+			return nil, unbounded
 		}
 	}
 	return c, nil
 }
 
-// bigBoxID names facet i of the auxiliary box a polytope is clipped from.
-func bigBoxID(i int) int64 { return int64(-(1 << 40) - i) }
+// bigSimplexID names facet i of the auxiliary simplex a polytope is clipped
+// from.
+func bigSimplexID(i int) int64 { return int64(-(1 << 40) - i) }
+
+// bigSimplex makes c the simplex {y_i ≥ −R, Σ y_i ≤ n·R}, which holds the
+// box [−R, R]^n: n+1 vertices, where the box would have 2^n.
+func (c *cell) bigSimplex(n int, R float64) {
+	c.reset(n, n+1)
+	for i := 0; i <= n; i++ {
+		c.fid = append(c.fid, bigSimplexID(i))
+	}
+	x := make([]float64, n)
+	for v := 0; v <= n; v++ {
+		for i := range x {
+			x[i] = -R
+		}
+		if v > 0 {
+			x[v-1] += 2 * float64(n) * R
+		}
+		tt := c.tight(c.addVertex(x))
+		for k := 0; k <= n; k++ {
+			// Vertex 0 is on every lower bound; vertex v > 0 on all
+			// but y_{v−1} ≥ −R, and on the sum.
+			if (k < n && k != v-1) || (k == n && v > 0) {
+				tt[k/64] |= 1 << uint(k%64)
+			}
+		}
+	}
+}
+
+// polish recomputes every vertex of the polytope c from n independent
+// constraints of A·y ≤ b tight at it (k-th with facet id −(k+1)), solved
+// by Gaussian elimination: clipping from the big simplex leaves errors of
+// the order of its size times the rounding unit, the solve of the order
+// of the vertex's own size. A vertex whose tight rows do not have rank n,
+// or whose solution moves by more than the clipping error could, is left
+// as it is.
+func (c *cell) polish(A [][]*big.Rat, b []*big.Rat) {
+	n := c.d
+	Af := make([][]float64, len(A))
+	bf := make([]float64, len(A))
+	for k := range A {
+		Af[k] = floatsOf(A[k])
+		bf[k], _ = b[k].Float64()
+	}
+	M := make([][]float64, 0, n)
+	for v := 0; v < c.nv; v++ {
+		M = M[:0]
+		for k, id := range c.fid {
+			if id >= 0 || id <= bigSimplexID(0) || c.tight(v)[k/64]>>(k%64)&1 == 0 {
+				continue
+			}
+			r := int(-id - 1)
+			M = append(M, append(append(make([]float64, 0, n+1), Af[r]...), bf[r]))
+		}
+		y, ok := solveRows(M, n)
+		if !ok {
+			continue
+		}
+		x := c.vert(v)
+		moved := 0.0
+		for i := range x {
+			moved = math.Max(moved, math.Abs(y[i]-x[i]))
+		}
+		if moved <= 2e-9*polytopeBound*float64(n) {
+			copy(x, y)
+		}
+	}
+}
+
+// solveRows solves n of the rows (a, β) of M (a·y = β) for y by Gaussian
+// elimination with partial pivoting over all rows; ok is false when they
+// have rank below n. M is overwritten.
+func solveRows(M [][]float64, n int) (y []float64, ok bool) {
+	if len(M) < n {
+		return nil, false
+	}
+	scale := 0.0
+	for _, r := range M {
+		for _, a := range r[:n] {
+			scale = math.Max(scale, math.Abs(a))
+		}
+	}
+	for col := 0; col < n; col++ {
+		p, best := -1, rankTol*scale
+		for i := col; i < len(M); i++ {
+			if a := math.Abs(M[i][col]); a > best {
+				p, best = i, a
+			}
+		}
+		if p < 0 {
+			return nil, false
+		}
+		M[col], M[p] = M[p], M[col]
+		for i := col + 1; i < len(M); i++ {
+			f := M[i][col] / M[col][col]
+			for k := col; k <= n; k++ {
+				M[i][k] -= f * M[col][k]
+			}
+		}
+	}
+	y = make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		t := M[i][n]
+		for k := i + 1; k < n; k++ {
+			t -= M[i][k] * y[k]
+		}
+		y[i] = t / M[i][i]
+	}
+	return y, true
+}
 
 // affineRank returns the dimension of the affine hull of the vertices of c
 // selected by sel (all when sel is nil).

@@ -774,3 +774,134 @@ func TestCertifyProgress(t *testing.T) {
 		t.Fatalf("%d calls, last %v, %d regions", calls, last, len(cx.Regions))
 	}
 }
+
+// simplex is the standard simplex {x ≥ 0, Σx ≤ 1} in n dimensions.
+func simplex(t *testing.T, n int) Domain {
+	t.Helper()
+	A := make([][]float64, n+1)
+	b := make([]float64, n+1)
+	for i := 0; i < n; i++ {
+		A[i] = make([]float64, n)
+		A[i][i] = -1
+	}
+	A[n] = make([]float64, n)
+	for i := range A[n] {
+		A[n][i] = 1
+	}
+	b[n] = 1
+	dom, err := Polytope(A, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dom
+}
+
+// TestPolytopeHighDim: a simplex domain from 6-D to 20-D (the polytope is
+// clipped from a simplex, not from a box with 2^n vertices). Its vertices
+// come out exact; every region's interior point lies inside with the
+// region's own exact pattern; the patterns of random points of the simplex
+// (exactly classified) are all among the regions; in 6-D the exact path
+// agrees.
+func TestPolytopeHighDim(t *testing.T) {
+	for _, n := range []int{6, 12, 16, 20} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			// The vertices of {x_i ≥ −0.3, Σx ≤ 1.1}: −0.3·1 and
+			// −0.3·1 + (1.1 + 0.3n)·e_i, to the rounding of the solve.
+			A, b := simplex(t, n).A, simplex(t, n).B
+			for i := range n {
+				b[i] = 0.3
+			}
+			b[n] = 1.1
+			shifted, err := Polytope(A, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := shifted.initialCell()
+			if err != nil || c.nv != n+1 {
+				t.Fatalf("initial cell: %v, %d vertices", err, c.nv)
+			}
+			far := 1.1 + 0.3*float64(n-1)
+			for v := 0; v < c.nv; v++ {
+				nfar := 0
+				for _, x := range c.vert(v) {
+					switch {
+					case math.Abs(x-far) <= 1e-14*far:
+						nfar++
+					case math.Abs(x+0.3) > 1e-15:
+						t.Fatalf("vertex %v of the shifted simplex is off by %g", c.vert(v), math.Abs(x+0.3))
+					}
+				}
+				if nfar > 1 {
+					t.Fatalf("vertex %v is not a vertex of the shifted simplex", c.vert(v))
+				}
+			}
+			dom := simplex(t, n)
+			net := randomNet(uint64(90+n), n, 5, 4, 1)
+			cx := enumerate2(t, net, dom, Options{})
+			seen := map[string]bool{}
+			key := func(p []uint64) string { return fmt.Sprint(p) }
+			for i := range cx.Regions {
+				r := &cx.Regions[i]
+				seen[key(r.Pattern)] = true
+				sum := 0.0
+				xr := make([]*big.Rat, n)
+				for k, x := range r.Interior {
+					if x <= 0 {
+						t.Fatalf("region %d: interior point %v outside", i, r.Interior)
+					}
+					sum += x
+					xr[k] = new(big.Rat).SetFloat64(x)
+				}
+				pat, ok := exactPattern(net, xr)
+				if sum >= 1 || !ok {
+					t.Fatalf("region %d: interior point %v outside or on a hyperplane", i, r.Interior)
+				}
+				for l := range pat {
+					for u, on := range pat[l] {
+						if on != cx.Active(r, l, u) {
+							t.Fatalf("region %d: interior point has another pattern", i)
+						}
+					}
+				}
+			}
+			rng := rand.New(rand.NewPCG(uint64(n), 9))
+			x := make([]*big.Rat, n)
+			for range 2000 {
+				// Uniform on the simplex: n+1 exponentials, normalised.
+				e := make([]float64, n+1)
+				s := 0.0
+				for k := range e {
+					e[k] = rng.ExpFloat64()
+					s += e[k]
+				}
+				for k := range x {
+					x[k] = new(big.Rat).SetFloat64(e[k] / s)
+				}
+				pat, ok := exactPattern(net, x)
+				if !ok {
+					continue
+				}
+				p := make([]uint64, len(cx.Regions[0].Pattern))
+				g := 0
+				for l := range pat {
+					for _, on := range pat[l] {
+						if on {
+							p[g/64] |= 1 << uint(g%64)
+						}
+						g++
+					}
+				}
+				if !seen[key(p)] {
+					t.Fatalf("a random point's pattern is no region's")
+				}
+			}
+			if n == 6 {
+				ex := enumerate2(t, net, dom, Options{Exact: true})
+				if ex.Counts[0] != cx.Counts[0] {
+					t.Errorf("exact %+v, float %+v", ex.Counts[0], cx.Counts[0])
+				}
+			}
+			t.Logf("n=%d: %d regions, skeleton %v", n, len(cx.Regions), cx.Stats.Skeleton)
+		})
+	}
+}
