@@ -31,6 +31,48 @@ func setBit(t []uint64, k int) []uint64 {
 	return t
 }
 
+// bigSimplex returns the simplex {x_k ≥ −R, Σ x_k ≤ d·R}, which holds the
+// cube |x_k| ≤ R, as a qpoly (constraint k < d: x_k + R ≥ 0; constraint d:
+// d·R − Σ x_k ≥ 0): d+1 vertices where the cube has 2^d.
+func bigSimplex(d int, R *big.Int) *qpoly {
+	p := &qpoly{d: d}
+	for k := 0; k <= d; k++ {
+		c := make(affI, d+1)
+		for i := range c {
+			c[i] = new(big.Int)
+		}
+		if k < d {
+			c[k].SetInt64(1)
+			c[d].Set(R)
+		} else {
+			for i := 0; i < d; i++ {
+				c[i].SetInt64(-1)
+			}
+			c[d].Mul(R, big.NewInt(int64(d)))
+		}
+		p.cons = append(p.cons, c)
+	}
+	for v := 0; v <= d; v++ {
+		x := make([]*big.Int, d+1)
+		var t []uint64
+		for k := 0; k < d; k++ {
+			x[k] = new(big.Int).Neg(R)
+			if k == v-1 {
+				x[k].Mul(R, big.NewInt(int64(2*d-1)))
+			} else {
+				t = setBit(t, k)
+			}
+		}
+		if v > 0 {
+			t = setBit(t, d)
+		}
+		x[d] = big.NewInt(1)
+		p.v = append(p.v, x)
+		p.t = append(p.t, t)
+	}
+	return p
+}
+
 // bigBox returns the cube |x_k| ≤ R as a qpoly (constraints 2k: x_k + R ≥ 0,
 // 2k+1: R − x_k ≥ 0).
 func bigBox(d int, R *big.Int) *qpoly {
@@ -437,7 +479,7 @@ func (p *qpoly) centroid() []*big.Rat {
 // domainPoly returns the exact domain polytope: the cube ±polytopeBound cut
 // by every domain constraint a·y ≤ b (as b − a·y ≥ 0 scaled to integers).
 func (x *exactCtx) domainPoly() (*qpoly, error) {
-	p := bigBox(x.d, big.NewInt(int64(polytopeBound)))
+	p := bigSimplex(x.d, big.NewInt(int64(polytopeBound)))
 	for k := range x.A {
 		D := big.NewInt(1)
 		lcmDen(x.A[k], D)

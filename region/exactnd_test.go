@@ -380,3 +380,55 @@ func TestExactEnumerateAgrees(t *testing.T) {
 		})
 	}
 }
+
+// TestBigSimplex: the exact container of polytope domains is a simple
+// simplex (each vertex on exactly d of its d+1 constraints, inside the
+// others) holding the cube |x_k| ≤ R.
+func TestBigSimplex(t *testing.T) {
+	R := big.NewInt(7)
+	for _, d := range []int{1, 3, 5} {
+		p := bigSimplex(d, R)
+		if len(p.v) != d+1 || len(p.cons) != d+1 {
+			t.Fatalf("d=%d: %d vertices, %d constraints", d, len(p.v), len(p.cons))
+		}
+		var s, tmp big.Int
+		for v, x := range p.v {
+			tight := 0
+			for k, c := range p.cons {
+				s.SetInt64(0)
+				for i := 0; i <= d; i++ {
+					s.Add(&s, tmp.Mul(c[i], x[i]))
+				}
+				switch {
+				case s.Sign() < 0:
+					t.Fatalf("d=%d: vertex %d violates constraint %d", d, v, k)
+				case s.Sign() == 0:
+					tight++
+					if !bitOf(p.t[v], k) {
+						t.Errorf("d=%d: vertex %d is on constraint %d but not marked tight", d, v, k)
+					}
+				case bitOf(p.t[v], k):
+					t.Errorf("d=%d: vertex %d is marked tight on constraint %d", d, v, k)
+				}
+			}
+			if tight != d {
+				t.Errorf("d=%d: vertex %d on %d constraints", d, v, tight)
+			}
+		}
+		for m := 0; m < 1<<d; m++ {
+			for k, c := range p.cons {
+				s.Set(c[d])
+				for i := 0; i < d; i++ {
+					if m>>i&1 == 1 {
+						s.Add(&s, tmp.Mul(c[i], R))
+					} else {
+						s.Sub(&s, tmp.Mul(c[i], R))
+					}
+				}
+				if s.Sign() < 0 {
+					t.Fatalf("d=%d: cube vertex %b outside constraint %d", d, m, k)
+				}
+			}
+		}
+	}
+}
