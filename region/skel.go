@@ -1401,7 +1401,46 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 		prog.every = e.opt.buildEvery
 	}
 	prog.last.Store(time.Now().UnixNano())
-	if dom.Kind != KindBox {
+	// The domain is cut in two across its longest axis a, off the middle
+	// by an irrational fraction so that the plane meets no vertex of
+	// integer or dyadic nets, and the halves are built in parallel. half(i)
+	// makes half i and names its facet on the cutting plane.
+	var half func(i int) (*cell, int, error)
+	a := -1
+	switch dom.Kind {
+	case KindBox:
+		a = 0
+		for i := range dom.Lo {
+			if dom.Hi[i]-dom.Lo[i] > dom.Hi[a]-dom.Lo[a] {
+				a = i
+			}
+		}
+		mid := dom.Lo[a] + (dom.Hi[a]-dom.Lo[a])*0.4980242667680935
+		half = func(i int) (*cell, int, error) {
+			lo, hi := slices.Clone(dom.Lo), slices.Clone(dom.Hi)
+			split := 2*a + 1 // the lower half's x_a ≤ hi becomes x_a ≤ mid
+			if i == 0 {
+				hi[a] = mid
+			} else {
+				lo[a], split = mid, 2*a
+			}
+			hd, err := Box(lo, hi)
+			if err != nil {
+				return nil, 0, err
+			}
+			c, err := hd.initialCell()
+			if err != nil {
+				return nil, 0, err
+			}
+			c.buildEdges()
+			return c, split, nil
+		}
+	case KindPolytope:
+		if halves, ok := splitCell(init); ok {
+			half = func(i int) (*cell, int, error) { return halves[i], init.nf, nil }
+		}
+	}
+	if half == nil {
 		s, err := newSkel(e.ctx, e, init, -1)
 		if err != nil {
 			return nil, err
@@ -1414,36 +1453,14 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 		return s, nil
 	}
 	prog.total *= 2 // each half cuts every unit
-	a := 0
-	for i := range dom.Lo {
-		if dom.Hi[i]-dom.Lo[i] > dom.Hi[a]-dom.Lo[a] {
-			a = i
-		}
-	}
-	// Off the middle by an irrational fraction, so that the plane meets
-	// no vertex of integer or dyadic nets.
-	mid := dom.Lo[a] + (dom.Hi[a]-dom.Lo[a])*0.4980242667680935
-	var half [2]*skel
+	var sk [2]*skel
 	var errs [2]error
 	e.parallel(2, func(i int, _ *slabs) {
-		lo, hi := slices.Clone(dom.Lo), slices.Clone(dom.Hi)
-		split := 2*a + 1 // the lower half's x_a ≤ hi becomes x_a ≤ mid
-		if i == 0 {
-			hi[a] = mid
-		} else {
-			lo[a], split = mid, 2*a
-		}
-		hd, err := Box(lo, hi)
+		c, split, err := half(i)
 		if err != nil {
 			errs[i] = err
 			return
 		}
-		c, err := hd.initialCell()
-		if err != nil {
-			errs[i] = err
-			return
-		}
-		c.buildEdges()
 		s, err := newSkel(e.ctx, e, c, split)
 		if err != nil {
 			errs[i] = err
@@ -1451,7 +1468,7 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 		}
 		s.limit = limit / 2
 		errs[i] = s.build(prog)
-		half[i] = s
+		sk[i] = s
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -1459,11 +1476,50 @@ func (e *engine) buildSkel(init *cell, dom Domain, limit int) (*skel, error) {
 		}
 	}
 	prog.finish()
-	return join(half[0], half[1], a)
+	return join(sk[0], sk[1], a)
 }
 
+// splitCell cuts a polytope cell (with its edge graph) in two across its
+// longest axis, off the middle as for a box; the plane is the halves' facet
+// c.nf. ok is false when the plane meets a vertex (to the tolerance): the
+// halves would not be simple.
+func splitCell(c *cell) (halves [2]*cell, ok bool) {
+	d := c.d
+	lo, hi := make([]float64, d), make([]float64, d)
+	copy(lo, c.vert(0))
+	copy(hi, c.vert(0))
+	R := make([]float64, d)
+	for v := 0; v < c.nv; v++ {
+		for k, x := range c.vert(v) {
+			lo[k], hi[k], R[k] = min(lo[k], x), max(hi[k], x), max(R[k], abs(x))
+		}
+	}
+	a := 0
+	for k := range lo {
+		if hi[k]-lo[k] > hi[a]-lo[a] {
+			a = k
+		}
+	}
+	// x_a ≤ mid is the positive side: the lower half is half 0.
+	h := make([]float64, d+1)
+	h[a], h[d] = -1, lo[a]+(hi[a]-lo[a])*0.4980242667680935
+	val := make([]float64, c.nv)
+	sg := make([]int8, c.nv)
+	if pos, neg, _ := c.classify(h, hscale(h, R), val, sg); !pos || !neg || slices.Contains(sg, 0) {
+		return halves, false
+	}
+	halves[0], halves[1] = new(cell), new(cell)
+	var ws splitWS
+	c.split(h, val, sg, splitFacetID, halves[0], halves[1], &ws)
+	return halves, true
+}
+
+// splitFacetID names the plane that cuts a polytope domain in two for the
+// parallel build.
+const splitFacetID = -(1 << 42)
+
 // join glues the skeletons of the two halves of a box cut by the plane S
-// across axis a (hyperplane N+nf of both). A vertex on S is not a vertex of
+// across axis a, or of a polytope (a < 0), S being hyperplane N+nf of both. A vertex on S is not a vertex of
 // the complex but a point inside an edge crossing S, found in both halves
 // with the same sign vector; the two half-edges through it become one edge,
 // and the edges inside S are dropped.
@@ -1472,10 +1528,9 @@ func join(A, B *skel, a int) (*skel, error) {
 	S := N + nf
 	M := &skel{ctx: A.ctx, e: A.e, d: d, N: N, nh: A.nh, W: W, nf: nf, dom: A.dom, cuts: A.cuts + B.cuts}
 	type side struct {
-		s     *skel
-		id    []int32 // new index of each vertex, −1 on S
-		far   []int32 // for a vertex on S: the new index across its edge leaving S
-		inner uint64  // pm bit that the other half's constraint on axis a contributes
+		s   *skel
+		id  []int32 // new index of each vertex, −1 on S
+		far []int32 // for a vertex on S: the new index across its edge leaving S
 	}
 	halves := [2]side{{s: A}, {s: B}}
 	n := 0
@@ -1503,11 +1558,15 @@ func join(A, B *skel, a int) (*skel, error) {
 	M.pm = make([]uint64, 0, n*W)
 	for h, hs := range halves {
 		sk := hs.s
-		// The lower half lies strictly below the box's x_a ≤ hi (N+2a+1),
-		// the upper strictly above x_a ≥ lo (N+2a).
-		other := N + 2*a + 1
-		if h == 1 {
-			other = N + 2*a
+		// A box's lower half lies strictly below its x_a ≤ hi (N+2a+1),
+		// the upper strictly above x_a ≥ lo (N+2a); the halves of a
+		// polytope keep all its constraints.
+		other := -1
+		if a >= 0 {
+			other = N + 2*a + 1
+			if h == 1 {
+				other = N + 2*a
+			}
 		}
 		for v := 0; v < sk.nv; v++ {
 			if hs.id[v] < 0 {
@@ -1518,7 +1577,9 @@ func join(A, B *skel, a int) (*skel, error) {
 			M.pm = append(M.pm, sk.pmOf(v)...)
 			pm := M.pm[len(M.pm)-W:]
 			mclr(pm, S)
-			mset(pm, other)
+			if other >= 0 {
+				mset(pm, other)
+			}
 		}
 		for k := 0; k+1 < len(sk.edges); k += 2 {
 			u, w := sk.edges[k], sk.edges[k+1]
@@ -1547,8 +1608,10 @@ func join(A, B *skel, a int) (*skel, error) {
 		return nil, ErrNotGeneric
 	}
 	drop := make([]uint64, W)
-	for _, b := range []int{S, N + 2*a, N + 2*a + 1} {
-		mset(drop, b)
+	mset(drop, S)
+	if a >= 0 {
+		mset(drop, N+2*a)
+		mset(drop, N+2*a+1)
 	}
 	key := func(sk *skel, v int32, dst []uint64) {
 		for w, x := range sk.zmOf(int(v)) {

@@ -168,8 +168,8 @@ func compareEngines(t *testing.T, net *relu.Net, dom Domain, opt Options, want w
 	return sk
 }
 
-// polyBox is the box [−r, r]^n given as an H-polytope (no split: the
-// skeleton is built in one piece).
+// polyBox is the box [−r, r]^n given as an H-polytope (split by
+// splitCell, not as a box, for the parallel build).
 func polyBox(t *testing.T, n int, r float64) Domain {
 	var A [][]float64
 	var b []float64
@@ -501,6 +501,45 @@ func TestBuildProgress(t *testing.T) {
 	cx := enumerate2(t, net, cube(3, 0, 1), opt)
 	if calls == 0 || total != 2*22 || regions != int64(cx.Counts[0].Regions) {
 		t.Errorf("%d calls, total %d, regions reported %d of %d", calls, total, regions, cx.Counts[0].Regions)
+	}
+}
+
+// TestSkeletonPolytopeSplit: a polytope domain is built in two halves too
+// (each cuts every unit), and the box written as a polytope gives the box's
+// complex, vertex for vertex; a plane that would meet a vertex leaves the
+// polytope whole.
+func TestSkeletonPolytopeSplit(t *testing.T) {
+	net := randomNet(91, 3, 12, 10, 1)
+	var total int64
+	opt := Options{BuildProgress: func(_, tot int64) { total = tot }}
+	p := enumerate2(t, net, polyBox(t, 3, 1), opt)
+	if !p.Stats.Skeleton || total != 2*22 {
+		t.Errorf("polytope: skeleton %v, %d units cut (want 44)", p.Stats.Skeleton, total)
+	}
+	b := enumerate2(t, net, cube(3, 0, 1), Options{})
+	if p.Stats.Vertices != b.Stats.Vertices || p.Counts[0] != b.Counts[0] {
+		t.Errorf("polytope %d vertices %+v, box %d vertices %+v", p.Stats.Vertices, p.Counts[0], b.Stats.Vertices, b.Counts[0])
+	}
+	// The simplex with vertices 0, 2e₁, (m, 1, 0) and (m, 0, 1), m at the
+	// fraction of its longest axis (x, from 0 to 2) where the cutting plane
+	// goes: the plane meets two vertices, and the polytope is built whole.
+	m := 2 * 0.4980242667680935
+	tet, err := Polytope([][]float64{{0, 0, -1}, {0, -1, 0}, {-1, m, m}, {1, 2 - m, 2 - m}}, []float64{0, 0, 0, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := tet.initialCell()
+	if err != nil || c.nv != 4 {
+		t.Fatalf("tetrahedron: %v, %d vertices", err, c.nv)
+	}
+	c.buildEdges()
+	if _, ok := splitCell(c); ok {
+		t.Errorf("splitCell cut through vertices")
+	}
+	total = 0
+	q := enumerate2(t, net, tet, opt)
+	if !q.Stats.Skeleton || total != 22 {
+		t.Errorf("unsplit polytope: skeleton %v, %d units cut (want 22)", q.Stats.Skeleton, total)
 	}
 }
 
