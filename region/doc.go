@@ -110,7 +110,7 @@
 //
 // # Generic arrangements: the skeleton engine
 //
-// From 3-D on, a box or polytope domain is first tried with a second
+// From 3-D to 16-D, a box or polytope domain is first tried with a second
 // engine that keeps the complex globally, as its 1-skeleton, instead of
 // cell by cell (edge subdivision, made exact about its own assumptions).
 // Every vertex carries its position, the pre-activations of the current
@@ -159,17 +159,23 @@
 // updated from one region to the next by the rank-one terms of the units
 // that changed, and recomputed only above the first layer that differs
 // (from scratch every 256 regions, so that the floats do not depend on the
-// number of workers). A box is cut in two across its longest side, off the
-// middle by an irrational fraction; the halves are built at the same time
-// and joined: the vertices on the cut are points inside edges, found in
-// both halves with the same sign vector, and the two half-edges through
+// number of workers). A box or polytope is cut in two across its longest
+// side, off the middle by an irrational fraction (a polytope stays whole if
+// the plane meets one of its vertices); the halves are built at the same
+// time and joined: the vertices on the cut are points inside edges, found
+// in both halves with the same sign vector, and the two half-edges through
 // each become one edge.
 //
 // # Domains
 //
 // Box, Polytope and Slice build a Domain. A slice through point p along
 // directions u, v is handled by composing the first layer with
-// (s, t) ↦ p + s·u + t·v exactly; the complex then lives in (s, t).
+// (s, t) ↦ p + s·u + t·v exactly; the complex then lives in (s, t). A
+// polytope A·x ≤ b is clipped, constraint by constraint, from a simplex
+// holding the box ±10⁶ (n+1 vertices, where the box has 2^n); reaching
+// that box means unbounded. Each vertex is then recomputed by solving n of
+// its tight constraints, so that its error is that of the solve, not of
+// clipping from 10⁶.
 //
 // # Performance
 //
