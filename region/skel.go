@@ -594,8 +594,8 @@ var errLevel = errors.New("region: level edge")
 // local reads the structure around every vertex: its d hyperplanes
 // (zid, increasing), the neighbour reached by leaving hyperplane zid[i] to
 // side s (end[2i+s], −1 if none) and which of those go up in height
-// (up[i], bit s). The heights are c·x for the first direction of skelDirs
-// in which no edge is level.
+// (up, per vertex). The heights are c·x for the first direction of
+// skelDirs in which no edge is level.
 func (s *skel) local() (zid, end []int32, up []upSides, err error) {
 	for t := range skelDirs {
 		zid, end, up, err = s.localDir(skelDirs[t])
@@ -826,7 +826,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		rsd = append(rsd, r.m...)
 	}
 	// Sort by pattern, first unit first: bit-reversed words compare
-	// as numbers. Two halves in parallel, then merged.
+	// as numbers (radixOrder).
 	key := make([]uint64, R*pw)
 	pat := make([]uint64, R*pw)
 	e.parallel((R+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
