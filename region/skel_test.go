@@ -216,6 +216,15 @@ func TestSkeletonAgrees(t *testing.T) {
 	}
 	al.SetBiasRat(0, rat("1/4"))
 	affine := &relu.Net{Layers: []relu.Layer{al}}
+	// Unit 0's plane meets the faces x = ±1 in edges (0, −w_z, w_y)·t
+	// that are level in the first height direction of skelDirs (w_y/w_z
+	// is its c_1/c_2): the engine must notice and take the second.
+	level := randomNet(17, 3, 4, 1)
+	c := skelDirs[0]
+	level.Layers[0].Set(0, 0, 0.3)
+	level.Layers[0].Set(0, 1, c[1])
+	level.Layers[0].Set(0, 2, c[2])
+	level.Layers[0].SetBias(0, 0.1)
 	cases := []struct {
 		name string
 		net  *relu.Net
@@ -239,6 +248,7 @@ func TestSkeletonAgrees(t *testing.T) {
 		// 66 units and 6 box facets: masks and patterns of two words, the
 		// second layer straddling the word boundary.
 		{"two-word-masks", randomNet(16, 3, 34, 32, 1), cube(3, 0, 1), Options{}},
+		{"level-edge", level, cube(3, 0, 1), Options{}},
 	}
 	if !testing.Short() {
 		// The cell engine crashed on this net once (a scratch slice sized
