@@ -357,13 +357,7 @@ func (d Domain) initialCell() (*cell, error) {
 		}
 		val := make([]float64, c.nv)
 		sg := make([]int8, c.nv)
-		R := make([]float64, n)
-		for v := 0; v < c.nv; v++ {
-			for i, x := range c.vert(v) {
-				R[i] = math.Max(R[i], math.Abs(x))
-			}
-		}
-		p, q, _ := c.classify(h, hscale(h, R), val, sg)
+		p, q := c.classifyLocal(h, val, sg)
 		switch {
 		case !p:
 			return nil, fmt.Errorf("%w: polytope is empty or not full-dimensional (row %d cuts it away)", ErrDomain, k+1)
@@ -393,6 +387,31 @@ func (d Domain) initialCell() (*cell, error) {
 		}
 	}
 	return c, nil
+}
+
+// classifyLocal is classify with the tolerance of each vertex taken from
+// the terms of h at that vertex, not from the whole cell: the cell being
+// clipped reaches 10⁶, and a cell-wide tolerance would put every vertex of
+// a polytope smaller than about 10⁻³ on the plane.
+func (c *cell) classifyLocal(h, val []float64, sg []int8) (pos, neg bool) {
+	d := c.d
+	for v := 0; v < c.nv; v++ {
+		t, sc := h[d], abs(h[d])
+		for k, x := range c.vert(v) {
+			t += h[k] * x
+			sc += abs(h[k] * x)
+		}
+		val[v] = t
+		switch {
+		case t > cutTol*sc:
+			sg[v], pos = 1, true
+		case t < -cutTol*sc:
+			sg[v], neg = -1, true
+		default:
+			sg[v] = 0
+		}
+	}
+	return pos, neg
 }
 
 // bigSimplexID names facet i of the auxiliary simplex a polytope is clipped

@@ -539,6 +539,63 @@ func TestPolytopeEqualsBox(t *testing.T) {
 	}
 }
 
+// TestTinyPolytope: a polytope 2·10⁻⁵ wide (an ε-ball of robustness
+// verification, written as inequalities) around a point where three units
+// of the first layer vanish gives the complex of the same box given as a
+// box, in 2-D and 3-D, with both engines; it used to be rejected as "empty
+// or not full-dimensional" (the clipping tolerance came from the 10⁶
+// container) and is now checked against exact arithmetic too.
+func TestTinyPolytope(t *testing.T) {
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			net := randomNet(uint64(30+n), n, 8, 6, 1)
+			c := make([]float64, n)
+			for i := range c {
+				c[i] = 0.3 + 0.1*float64(i)
+			}
+			l := &net.Layers[0]
+			for u := 0; u < 3; u++ {
+				b := 0.0
+				for i := range c {
+					b -= l.At(u, i) * c[i]
+				}
+				l.SetBias(u, b)
+			}
+			const eps = 1e-5
+			lo, hi := make([]float64, n), make([]float64, n)
+			var A [][]float64
+			var b []float64
+			for i := range c {
+				lo[i], hi[i] = c[i]-eps, c[i]+eps
+				row := make([]float64, n)
+				row[i] = 1
+				A, b = append(A, row), append(b, hi[i])
+				row = make([]float64, n)
+				row[i] = -1
+				A, b = append(A, row), append(b, -lo[i])
+			}
+			box, err := Box(lo, hi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			poly, err := Polytope(A, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := enumerate2(t, net, box, Options{})
+			if want.Counts[0].Regions < 4 {
+				t.Fatalf("only %d regions in the box", want.Counts[0].Regions)
+			}
+			for _, opt := range []Options{{}, {Engine: EngineCells}, {Exact: true}} {
+				got := enumerate2(t, net, poly, opt)
+				if got.Counts[0] != want.Counts[0] {
+					t.Errorf("%+v: polytope %+v, box %+v", opt, got.Counts[0], want.Counts[0])
+				}
+			}
+		})
+	}
+}
+
 // TestSliceEqualsRestriction: slicing a 3-input net along e1, e2 through a
 // point with x3 = c is the 2-input net with the bias shifted by c·W[:,3].
 func TestSliceEqualsRestriction(t *testing.T) {
