@@ -172,7 +172,9 @@
 // directions u, v is handled by composing the first layer with
 // (s, t) ↦ p + s·u + t·v exactly; the complex then lives in (s, t). A
 // polytope A·x ≤ b is clipped, constraint by constraint, from a simplex
-// holding the box ±10⁶ (n+1 vertices, where the box has 2^n); reaching
+// holding the box ±10⁶ (n+1 vertices, where the box has 2^n), each
+// vertex's side judged on the terms at that vertex (a tolerance over the
+// whole cell, which reaches 10⁶, would swallow a small polytope); reaching
 // that box means unbounded. Each vertex is then recomputed by solving n of
 // its tight constraints, so that its error is that of the solve, not of
 // clipping from 10⁶.
