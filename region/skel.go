@@ -1511,7 +1511,38 @@ func splitCell(c *cell) (halves [2]*cell, ok bool) {
 	halves[0], halves[1] = new(cell), new(cell)
 	var ws splitWS
 	c.split(h, val, sg, splitFacetID, halves[0], halves[1], &ws)
+	// A split may compact the halves' constraints (dropping those no
+	// vertex is tight on) and so renumber them, differently in each half;
+	// the skeletons must number the domain's constraints alike.
+	want := append(slices.Clip(c.fid[:c.nf]), splitFacetID)
+	for _, hc := range halves {
+		hc.renumber(want)
+	}
 	return halves, true
+}
+
+// renumber gives c the constraints fids, in that order, moving the tight
+// bits of its own constraints (each of which must be among them) to their
+// places.
+func (c *cell) renumber(fids []int64) {
+	if slices.Equal(c.fid[:c.nf], fids) {
+		return
+	}
+	at := make(map[int64]int, len(fids))
+	for k, id := range fids {
+		at[id] = k
+	}
+	words := (len(fids) + 63) / 64
+	t := make([]uint64, c.nv*words)
+	for v := 0; v < c.nv; v++ {
+		for k, id := range c.fid[:c.nf] {
+			if mhas(c.tight(v), k) {
+				mset(t[v*words:(v+1)*words], at[id])
+			}
+		}
+	}
+	c.t, c.words, c.nf = t, words, len(fids)
+	c.fid = append(c.fid[:0], fids...)
 }
 
 // splitFacetID names the plane that cuts a polytope domain in two for the
