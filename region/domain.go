@@ -484,9 +484,10 @@ func (c *cell) polish(A [][]*big.Rat, b []*big.Rat) {
 	}
 }
 
-// solveRows solves n of the rows (a, β) of M (a·y = β) for y by Gaussian
-// elimination with partial pivoting over all rows; ok is false when they
-// have rank below n. M is overwritten.
+// solveRows solves n of the rows (a, β) of M (a·y = β) for y by rank's
+// elimination over all rows (with full rank, row i ends with its pivot in
+// column i) and back substitution; ok is false when they have rank below
+// n. M is overwritten.
 func solveRows(M [][]float64, n int) (y []float64, ok bool) {
 	if len(M) < n {
 		return nil, false
@@ -497,23 +498,8 @@ func solveRows(M [][]float64, n int) (y []float64, ok bool) {
 			scale = math.Max(scale, math.Abs(a))
 		}
 	}
-	for col := 0; col < n; col++ {
-		p, best := -1, rankTol*scale
-		for i := col; i < len(M); i++ {
-			if a := math.Abs(M[i][col]); a > best {
-				p, best = i, a
-			}
-		}
-		if p < 0 {
-			return nil, false
-		}
-		M[col], M[p] = M[p], M[col]
-		for i := col + 1; i < len(M); i++ {
-			f := M[i][col] / M[col][col]
-			for k := col; k <= n; k++ {
-				M[i][k] -= f * M[col][k]
-			}
-		}
+	if rank(M, n, rankTol*scale) < n {
+		return nil, false
 	}
 	y = make([]float64, n)
 	for i := n - 1; i >= 0; i-- {
@@ -559,8 +545,10 @@ func affineRank(c *cell, sel []int) int {
 // cell's extent.
 const rankTol = 1e-9
 
-// rank of the row set by Gaussian elimination with partial pivoting; entries
-// below tol count as zero.
+// rank of the row set, pivoting in the first d columns, by Gaussian
+// elimination with partial pivoting; entries below tol count as zero. The
+// rows are left in echelon form (columns beyond d, such as the right-hand
+// side of solveRows, are carried along).
 func rank(rows [][]float64, d int, tol float64) int {
 	r := 0
 	for col := 0; col < d && r < len(rows); col++ {
@@ -577,7 +565,7 @@ func rank(rows [][]float64, d int, tol float64) int {
 		rows[r], rows[p] = rows[p], rows[r]
 		for i := r + 1; i < len(rows); i++ {
 			f := rows[i][col] / rows[r][col]
-			for k := col; k < d; k++ {
+			for k := col; k < len(rows[r]); k++ {
 				rows[i][k] -= f * rows[r][k]
 			}
 		}

@@ -919,35 +919,31 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 					continue
 				}
 				hj := int(z[jf])
+				// beside returns the region on side sd of hyperplane hj
+				// (1: positive or inside) of the facet with sides m.
+				beside := func(m, sd uint32) int32 {
+					goesUp := u.s0
+					if sd == 1 {
+						goesUp = u.s1
+					}
+					if goesUp>>uint(jf)&1 != 0 {
+						return own(m | sd<<uint(jf))
+					}
+					pattern(v, m, p)
+					if sd == 1 && hj < s.N {
+						p[hj/64] |= 1 << uint(hj%64)
+					}
+					return find(tab, p)
+				}
 				for sub := free; ; sub = (sub - 1) & free {
 					m := fixed | sub
-					var rp, rm int32
+					rp, rm := beside(m, 1), int32(-1)
 					if hj < s.N {
-						if u.s0>>uint(jf)&1 != 0 {
-							rm = own(m)
-						} else {
-							pattern(v, m, p)
-							rm = find(tab, p)
-						}
-						if u.s1>>uint(jf)&1 != 0 {
-							rp = own(m | 1<<uint(jf))
-						} else {
-							pattern(v, m, p)
-							p[hj/64] |= 1 << uint(hj%64)
-							rp = find(tab, p)
-						}
+						rm = beside(m, 0)
 						if rm < 0 {
 							bad.Store(true)
 						}
 						r.np++
-					} else {
-						rm = -1
-						if u.s1>>uint(jf)&1 != 0 {
-							rp = own(m | 1<<uint(jf))
-						} else {
-							pattern(v, m, p)
-							rp = find(tab, p)
-						}
 					}
 					if rp < 0 {
 						bad.Store(true)
