@@ -894,45 +894,72 @@ func (e *engine) distinct(outs []int, total int, keys [][]string) int {
 		return len(seen)
 	}
 	d1 := e.d + 1
-	scale := make([]float64, e.m)
-	for _, out := range e.outs {
-		for i := 0; i < out.nreg; i++ {
+	// The scale of each output, then a 128-bit key per region, both in
+	// parallel (per chunk); the keys are deduplicated in shards by their
+	// top bits, a set per shard, also in parallel.
+	const chunk = 4096
+	type job struct{ out, lo, hi, at int }
+	var jobs []job
+	at := 0
+	for k, out := range e.outs {
+		for lo := 0; lo < out.nreg; lo += chunk {
+			jobs = append(jobs, job{k, lo, min(out.nreg, lo+chunk), at + lo})
+		}
+		at += out.nreg
+	}
+	scales := make([]float64, len(jobs)*e.m)
+	e.parallel(len(jobs), func(j int, _ *slabs) {
+		jb := jobs[j]
+		out, sc := e.outs[jb.out], scales[j*e.m:(j+1)*e.m]
+		for i := jb.lo; i < jb.hi; i++ {
 			for _, o := range outs {
 				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
-					scale[o] = max(scale[o], abs(v))
+					sc[o] = max(sc[o], abs(v))
 				}
 			}
 		}
-	}
+	})
 	q := make([]float64, e.m)
-	for o, sc := range scale {
+	for j := range jobs {
+		for o := range q {
+			q[o] = max(q[o], scales[j*e.m+o])
+		}
+	}
+	for o, sc := range q {
 		q[o] = mapQuant * sc
 		if q[o] == 0 {
 			q[o] = 1
 		}
 	}
-	seen := wordset.New(2, total)
-	const chunk = 4096
-	for _, out := range e.outs {
-		keys := make([]uint64, 2*out.nreg)
-		e.parallel((out.nreg+chunk-1)/chunk, func(ch int, _ *slabs) {
-			for i := ch * chunk; i < min(out.nreg, (ch+1)*chunk); i++ {
-				k0, k1 := uint64(1469598103934665603), uint64(7)
-				for _, o := range outs {
-					for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
-						z := uint64(int64(math.Round(v / q[o])))
-						k0 = (k0 ^ z) * 1099511628211
-						k1 = k1*31 + z
-					}
+	hk := make([]uint64, 2*at)
+	e.parallel(len(jobs), func(j int, _ *slabs) {
+		jb := jobs[j]
+		out := e.outs[jb.out]
+		for i := jb.lo; i < jb.hi; i++ {
+			k0, k1 := uint64(1469598103934665603), uint64(7)
+			for _, o := range outs {
+				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
+					z := uint64(int64(math.Round(v / q[o])))
+					k0 = (k0 ^ z) * 1099511628211
+					k1 = k1*31 + z
 				}
-				keys[2*i], keys[2*i+1] = k0, k1
 			}
-		})
-		for i := 0; i < out.nreg; i++ {
-			seen.Add(keys[2*i : 2*i+2])
+			r := jb.at + i - jb.lo
+			hk[2*r], hk[2*r+1] = k0, k1
 		}
-	}
-	return seen.Len()
+	})
+	const shards = 4
+	var n atomic.Int64
+	e.parallel(shards, func(sh int, _ *slabs) {
+		seen := wordset.New(2, at/shards)
+		for r := 0; r < at; r++ {
+			if hk[2*r]>>62 == uint64(sh) {
+				seen.Add(hk[2*r : 2*r+2])
+			}
+		}
+		n.Add(int64(seen.Len()))
+	})
+	return int(n.Load())
 }
 
 // parallel runs f(0..n−1) on the workers, each with its own slabs.
@@ -1200,7 +1227,29 @@ func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int
 	for o := range eq {
 		eq[o] = make([]bool, np)
 	}
+	// sig[g·m+o] is the first entry of output o's map on region g and
+	// the largest entry's magnitude: a pair whose first entries differ by
+	// more than mapTol times the larger scale is unequal by mapsEqual's
+	// rule, and is judged from this compact array without loading the
+	// maps (the pairs visit the regions in no useful order).
 	const chunk = 2048
+	var sig [][2]float64
+	if keys == nil {
+		sig = make([][2]float64, total*e.m)
+		e.parallel((total+chunk-1)/chunk, func(ch int, _ *slabs) {
+			for g := ch * chunk; g < min(total, (ch+1)*chunk); g++ {
+				mg := mapsOf(g)
+				for o := 0; o < e.m; o++ {
+					mo := mg[o*d1 : (o+1)*d1]
+					sc := 0.0
+					for _, x := range mo {
+						sc = max(sc, abs(x))
+					}
+					sig[g*e.m+o] = [2]float64{mo[0], sc}
+				}
+			}
+		})
+	}
 	e.parallel((np+chunk-1)/chunk, func(ch int, _ *slabs) {
 		for k := ch * chunk; k < min(np, (ch+1)*chunk); k++ {
 			a, b := int(pa[k]), int(pb[k])
@@ -1210,8 +1259,15 @@ func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int
 				}
 				continue
 			}
-			ma, mb := mapsOf(a), mapsOf(b)
+			var ma, mb []float64
 			for o := range eq {
+				sa, sb := sig[a*e.m+o], sig[b*e.m+o]
+				if abs(sa[0]-sb[0]) > mapTol*max(sa[1], sb[1]) {
+					continue
+				}
+				if ma == nil {
+					ma, mb = mapsOf(a), mapsOf(b)
+				}
 				eq[o][k] = mapsEqual(ma[o*d1:(o+1)*d1], mb[o*d1:(o+1)*d1])
 			}
 		}

@@ -60,6 +60,12 @@ type skel struct {
 	zm    []uint64
 	pm    []uint64
 	edges []int32
+	// end[v·2d+2i+t] is the neighbour of v along the edge that leaves
+	// the i-th of v's hyperplanes (in increasing order) to side t (1:
+	// positive, or inside for a domain constraint), −1 if none: kept as
+	// edges are made, so that the structure around every vertex needs
+	// no pass over the edges at the end.
+	end   []int32
 	nf    int     // domain constraints
 	dom   []int64 // fid of domain constraint k
 	cuts  int64
@@ -79,12 +85,8 @@ type skel struct {
 	v0      int     // the first vertex made in this layer
 	par     []int32 // the ends of the edge each of them was made on
 
-	// the 2-faces cut by the current unit, with the first and second new
-	// vertex naming each
-	faces *wordset.Set
-	kvert []int32
-	kmate []int32
-	newv  []int32
+	scratch []uint64 // a mask of W words
+	newv    []int32
 }
 
 // zBlock is the number of vertices per block of pre-activation rows.
@@ -141,7 +143,51 @@ func newSkel(ctx context.Context, e *engine, init *cell, split int) (*skel, erro
 		}
 	}
 	s.edges = append([]int32(nil), init.e...)
+	s.end = make([]int32, s.nv*2*s.d)
+	for i := range s.end {
+		s.end[i] = -1
+	}
+	for k := 0; k+1 < len(s.edges); k += 2 {
+		a, c := int(s.edges[k]), int(s.edges[k+1])
+		sa, ok1 := s.slotOf(a, c)
+		sc, ok2 := s.slotOf(c, a)
+		if !ok1 || !ok2 || s.end[sa] >= 0 || s.end[sc] >= 0 {
+			return nil, ErrNotGeneric
+		}
+		s.end[sa], s.end[sc] = int32(c), int32(a)
+	}
 	return s, nil
+}
+
+// slotOf returns the slot (index into end) at vertex a of its edge to c:
+// the one hyperplane a lies on and c does not, and c's side of it. ok is
+// false unless there is exactly one such hyperplane among a's first d.
+func (s *skel) slotOf(a, c int) (slot int, ok bool) {
+	za, zc := s.zmOf(a), s.zmOf(c)
+	p, cnt := -1, 0
+	for w := range za {
+		if x := za[w] &^ zc[w]; x != 0 {
+			cnt += bits.OnesCount64(x)
+			p = w*64 + bits.TrailingZeros64(x)
+		}
+	}
+	if cnt != 1 {
+		return 0, false
+	}
+	i := rankIn(za, p)
+	if i >= s.d {
+		return 0, false
+	}
+	return a*2*s.d + 2*i + int(s.pm[c*s.W+p/64]>>uint(p%64)&1), true
+}
+
+// rankIn is the number of bits of m below bit p.
+func rankIn(m []uint64, p int) int {
+	r := 0
+	for w := 0; w < p/64; w++ {
+		r += bits.OnesCount64(m[w])
+	}
+	return r + bits.OnesCount64(m[p/64]&(1<<uint(p%64)-1))
 }
 
 // build cuts the domain by every unit, layer after layer; each unit cut
@@ -251,7 +297,9 @@ func (s *skel) enterLayer(l int) error {
 		M := make([]float64, pw)
 		for v := 0; v < nv; v++ {
 			for j, t := range s.zrow(v) {
-				M[j] = max(M[j], t)
+				if t > M[j] {
+					M[j] = t
+				}
 			}
 		}
 		for i := 0; i < w; i++ {
@@ -324,29 +372,37 @@ func (s *skel) enterLayer(l int) error {
 // signs sets the sign bits of units from..zw−1 of the current layer at v;
 // it reports false when a value is within the tolerance of zero.
 func (s *skel) signs(v, from int) bool {
-	W := s.W
-	pm := s.pm[v*W : (v+1)*W]
 	row := s.zrow(v)[from:]
-	tol := s.tol[from : from+len(row)]
-	// The bits of a word are gathered from the values' sign bits (no
-	// value here is zero) and written once: no branch on the sign.
-	b := s.off + from
-	var neg, span uint64
-	for i, t := range row {
-		if abs(t) <= tol[i] && abs(t) <= cutTol*s.localScale(v, from+i, nil) {
-			return false
+	tol := s.tol[from:]
+	tol = tol[:len(row)]
+	pm := s.pmOf(v)
+	// The bits of up to 64 units are gathered from the values' sign bits
+	// (no value here is zero) and written at once: no branch on a sign.
+	for c := 0; c < len(row); c += 64 {
+		part := row[c:min(c+64, len(row))]
+		tp := tol[c:]
+		tp = tp[:len(part)]
+		var neg uint64
+		for i, t := range part {
+			if abs(t) <= tp[i] && abs(t) <= cutTol*s.localScale(v, from+c+i, nil) {
+				return false
+			}
+			neg |= math.Float64bits(t) >> 63 << (uint(i) & 63)
 		}
-		sh := uint(b % 64)
-		neg |= math.Float64bits(t) >> 63 << sh
-		span |= 1 << sh
-		if b++; b%64 == 0 || i == len(row)-1 {
-			w := (b - 1) / 64
-			pm[w] = pm[w] | span&^neg
-			pm[w] &^= neg
-			neg, span = 0, 0
-		}
+		putBits(pm, uint(s.off+from+c), uint(len(part)), ^neg)
 	}
 	return true
+}
+
+// putBits writes the n ≤ 64 low bits of x to bits p.. of m.
+func putBits(m []uint64, p, n uint, x uint64) {
+	span := ^uint64(0) >> (64 - n)
+	x &= span
+	w, sh := p/64, p%64
+	m[w] = m[w]&^(span<<sh) | x<<sh
+	if sh+n > 64 {
+		m[w+1] = m[w+1]&^(span>>(64-sh)) | x>>(64-sh)
+	}
 }
 
 // localScale bounds the terms that make the value of unit i of the current
@@ -392,19 +448,23 @@ func (s *skel) localScale(v, i int, memo map[int]float64) float64 {
 // rebucket files edge k under the first unit from on of the current layer
 // whose sign differs at its ends (none: the layer leaves it whole).
 func (s *skel) rebucket(k, from int) {
-	W := s.W
-	a, c := int(s.edges[2*k]), int(s.edges[2*k+1])
-	lo, hi := s.off+from, s.off+s.zw
+	lo, hi := uint(s.off+from), uint(s.off+s.zw)
 	if lo >= hi {
 		return
 	}
+	W := uint(s.W)
+	a, c := uint(s.edges[2*k])*W, uint(s.edges[2*k+1])*W
+	m := ^uint64(0) << (lo % 64)
 	for wd := lo / 64; wd <= (hi-1)/64; wd++ {
-		x := (s.pm[a*W+wd] ^ s.pm[c*W+wd]) & rangeMask(wd, lo, hi)
-		if x != 0 {
-			u := wd*64 + bits.TrailingZeros64(x) - s.off
+		if wd == (hi-1)/64 && hi%64 != 0 {
+			m &= 1<<(hi%64) - 1
+		}
+		if x := (s.pm[a+wd] ^ s.pm[c+wd]) & m; x != 0 {
+			u := int(wd*64) + bits.TrailingZeros64(x) - s.off
 			s.bucket[u] = append(s.bucket[u], int32(k))
 			return
 		}
+		m = ^uint64(0)
 	}
 }
 
@@ -421,6 +481,7 @@ func (s *skel) cut(j int) error {
 	s.pm = reserve(s.pm, nb*s.W)
 	s.par = reserve(s.par, 2*nb)
 	s.edges = reserve(s.edges, 2*nb*d)
+	s.end = reserve(s.end, 2*nb*d)
 	for _, k := range s.bucket[j] {
 		a, c := s.edges[2*k], s.edges[2*k+1]
 		n := s.newVertex(int(a), int(c), j)
@@ -428,6 +489,7 @@ func (s *skel) cut(j int) error {
 		s.edges[2*k+1] = int32(n)
 		s.edges = append(s.edges, int32(n), c)
 		s.newv = append(s.newv, int32(n))
+		s.splice(int(a), int(c), n, s.off+j)
 		s.rebucket(int(k), j+1)
 		s.rebucket(k2, j+1)
 	}
@@ -457,6 +519,24 @@ func reserve[T any](s []T, n int) []T {
 	t := make([]T, len(s), max(2*cap(s), len(s)+n))
 	copy(t, s)
 	return t
+}
+
+// splice puts the new vertex n, on hyperplane b, into the slots of the
+// edge (a, c) it splits: a and c now end at n, and n leaves b to a's and
+// c's sides (which differ: b cut the edge).
+func (s *skel) splice(a, c, n, b int) {
+	d2 := 2 * s.d
+	ea, ec := s.end[a*d2:(a+1)*d2], s.end[c*d2:(c+1)*d2]
+	ia, ic := slices.Index(ea, int32(c)), slices.Index(ec, int32(a))
+	i := rankIn(s.zmOf(n), b)
+	if ia < 0 || ic < 0 || i >= s.d {
+		s.bad = true
+		return
+	}
+	ea[ia], ec[ic] = int32(n), int32(n)
+	en := s.end[n*d2 : (n+1)*d2]
+	en[2*i+int(s.pm[a*s.W+b/64]>>uint(b%64)&1)] = int32(a)
+	en[2*i+int(s.pm[c*s.W+b/64]>>uint(b%64)&1)] = int32(c)
 }
 
 // newVertex puts a vertex on edge (a, c) where unit j of the current layer
@@ -492,6 +572,11 @@ func (s *skel) newVertex(a, c, j int) int {
 		s.zm = append(s.zm, z)
 		s.pm = append(s.pm, (s.pm[a*W+w]|s.pm[c*W+w])&^z)
 	}
+	en := s.end[len(s.end) : len(s.end)+2*d]
+	for i := range en {
+		en[i] = -1
+	}
+	s.end = s.end[:len(s.end)+2*d]
 	s.nv++
 	if !s.signs(n, j+1) {
 		s.bad = true
@@ -500,68 +585,99 @@ func (s *skel) newVertex(a, c, j int) int {
 }
 
 // link adds the edges on the new hyperplane b: every 2-face cut by it holds
-// exactly two new vertices, one on each cut edge. The 2-faces through the
-// edge a new vertex lies on are named by the edge's sign vector with one of
-// its d−1 hyperplanes i released to a side (inside, for a domain
-// constraint); two new vertices naming the same 2-face span an edge.
+// exactly two new vertices, one on each cut edge, and an edge between them.
+// A new vertex n on the split edge (a, c) lies on the 2-faces through that
+// edge, one for each of its d−1 hyperplanes i released to a side t (inside,
+// for a domain constraint); the other new vertex on such a face is found
+// by walking the face's boundary from n through a (see walk). A face is
+// walked once: from the second vertex its edge is already there.
 func (s *skel) link(b int) error {
-	W := s.W
-	if s.faces == nil {
-		s.faces = wordset.New(2*W, 0)
-	}
-	s.faces.Reset(len(s.newv) * 2 * (s.d - 1))
-	s.kvert = s.kvert[:0]
-	s.kmate = s.kmate[:0]
-	key := make([]uint64, 2*W)
-	// The units of the layer still to come have signs but no say yet:
-	// two ends of a new edge may differ on them.
-	later := make([]uint64, W)
-	for u := b + 1; u < s.off+s.zw; u++ {
-		mset(later, u)
-	}
+	W, d2 := s.W, 2*s.d
+	s.scratch = slices.Grow(s.scratch[:0], W)[:W]
+	P := s.scratch
 	for _, n := range s.newv {
-		zm, pm := s.zmOf(int(n)), s.pmOf(int(n))
+		zm := s.zmOf(int(n))
+		en := s.end[int(n)*d2 : int(n+1)*d2]
+		a := en[2*rankIn(zm, b)+1]
+		pos := 0 // of i among n's hyperplanes: its slots
 		for w := 0; w < W; w++ {
-			r := zm[w]
-			if w == b/64 {
-				r &^= 1 << uint(b%64)
-			}
-			for r != 0 {
+			for r := zm[w]; r != 0; r &= r - 1 {
 				i := w*64 + bits.TrailingZeros64(r)
-				r &= r - 1
-				for side := 0; side < 2; side++ {
-					if side == 0 && i >= s.N {
-						continue // outside the domain
+				if i == b {
+					pos++
+					continue
+				}
+				if pos >= s.d {
+					return ErrNotGeneric
+				}
+				for t := 0; t < 2; t++ {
+					if t == 0 && i >= s.N || en[2*pos+t] >= 0 {
+						continue // outside the domain, or linked already
 					}
-					copy(key[:W], zm)
-					for w, x := range pm {
-						key[W+w] = x &^ later[w]
-					}
-					mclr(key[:W], i)
-					if side == 1 {
-						mset(key[W:], i)
-					}
-					q, added := s.faces.Add(key)
-					if added {
-						s.kvert = append(s.kvert, n)
-						s.kmate = append(s.kmate, -1)
-						continue
-					}
-					if s.kmate[q] >= 0 {
+					// The face lies on n's hyperplanes but b and i.
+					copy(P, zm)
+					mclr(P, b)
+					mclr(P, i)
+					m, sl := s.walk(n, a, P, i, t, b)
+					if m < 0 || m == n || s.end[sl] >= 0 {
 						return ErrNotGeneric
 					}
-					s.kmate[q] = n
-					s.edges = append(s.edges, s.kvert[q], n)
+					en[2*pos+t], s.end[sl] = m, n
+					s.edges = append(s.edges, n, m)
 				}
+				pos++
 			}
-		}
-	}
-	for _, m := range s.kmate {
-		if m < 0 {
-			return ErrNotGeneric
 		}
 	}
 	return nil
+}
+
+// walk follows the boundary of the 2-face on hyperplanes P (and on side t
+// of i) from the new vertex n through its neighbour a, away from the cut
+// b, to the other vertex on b; it returns that vertex and the slot of its
+// end of the new edge (m < 0: the face is not as generic faces are). At a
+// vertex u of the face, on P and two more hyperplanes, the edge that came
+// from p lies on one of them, x, which the next edge leaves, to the face's
+// side: n's side of x (t for i).
+func (s *skel) walk(n, a int32, P []uint64, i, t, b int) (m int32, slot int) {
+	W, d2 := uint(s.W), 2*s.d
+	pn := s.pm[uint(n)*W : uint(n+1)*W]
+	zp := s.zm[uint(n)*W : uint(n+1)*W]
+	P = P[:W]
+	u := a
+	for range s.nv {
+		if u < 0 {
+			return -1, 0
+		}
+		zu := s.zm[uint(u)*W : uint(u+1)*W]
+		x, cnt, k := uint(0), 0, 0
+		for w := range W {
+			if c := zu[w] &^ P[w] & zp[w]; c != 0 {
+				x = w*64 + uint(bits.TrailingZeros64(c))
+				cnt += bits.OnesCount64(c)
+			}
+		}
+		if cnt != 1 {
+			return -1, 0
+		}
+		for w := range x / 64 {
+			k += bits.OnesCount64(zu[w])
+		}
+		k += bits.OnesCount64(zu[x/64] & (1<<(x%64) - 1))
+		side := t
+		if x != uint(i) {
+			side = int(pn[x/64] >> (x % 64) & 1)
+		}
+		if k >= s.d {
+			return -1, 0
+		}
+		sl := int(u)*d2 + 2*k + side
+		if zu[uint(b)/64]>>(uint(b)%64)&1 == 1 {
+			return u, sl
+		}
+		zp, u = zu, s.end[sl]
+	}
+	return -1, 0
 }
 
 // skelOut is the assembled skeleton: regions in pattern order, the pairs
@@ -593,12 +709,53 @@ var errLevel = errors.New("region: level edge")
 
 // local reads the structure around every vertex: its d hyperplanes
 // (zid, increasing), the neighbour reached by leaving hyperplane zid[i] to
-// side s (end[2i+s], −1 if none) and which of those go up in height
-// (up, per vertex). The heights are c·x for the first direction of
-// skelDirs in which no edge is level.
+// side t (end[2i+t], −1 if none; kept by the build) and which of those go
+// up in height (up, per vertex). The heights are c·x for the first
+// direction of skelDirs in which no edge is level.
 func (s *skel) local() (zid, end []int32, up []upSides, err error) {
+	d, nv := s.d, s.nv
+	zid = make([]int32, nv*d)
+	end = s.end[:nv*2*d]
+	var bad atomic.Bool
+	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
+			z := zid[v*d : (v+1)*d]
+			n := 0
+			for w, r := range s.zmOf(v) {
+				for ; r != 0; r &= r - 1 {
+					if n == d {
+						bad.Store(true)
+						return
+					}
+					z[n] = int32(w*64 + bits.TrailingZeros64(r))
+					n++
+				}
+			}
+			// A unit's hyperplane is left to both sides, a domain
+			// constraint's to the inside only.
+			en := end[v*2*d : (v+1)*2*d]
+			for i, zi := range z[:n] {
+				if int(zi) < s.N {
+					if en[2*i] < 0 || en[2*i+1] < 0 {
+						bad.Store(true)
+					}
+				} else if en[2*i] >= 0 || en[2*i+1] < 0 {
+					bad.Store(true)
+				}
+			}
+			if n != d {
+				bad.Store(true)
+				return
+			}
+		}
+	})
+	if bad.Load() {
+		return nil, nil, nil, ErrNotGeneric
+	}
+	hs := make([]float64, 2*nv)
+	up = make([]upSides, nv)
 	for t := range skelDirs {
-		zid, end, up, err = s.localDir(skelDirs[t])
+		err = s.localDir(skelDirs[t], end, hs, up)
 		if err != errLevel {
 			return zid, end, up, err
 		}
@@ -606,8 +763,10 @@ func (s *skel) local() (zid, end []int32, up []upSides, err error) {
 	return nil, nil, nil, ErrNotGeneric
 }
 
-func (s *skel) localDir(dir []float64) (zid, end []int32, up []upSides, err error) {
-	d, nv, W := s.d, s.nv, s.W
+// localDir fills up for the heights in direction dir (errLevel: an edge
+// is level within the rounding error).
+func (s *skel) localDir(dir []float64, end []int32, hs []float64, up []upSides) error {
+	d, nv := s.d, s.nv
 	c := make([]float64, d)
 	cR := 0.0
 	for k := range c {
@@ -617,12 +776,8 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []upSides, err erro
 	}
 	// hs[2v] is the height of v, hs[2v+1] bounds the terms of its sum,
 	// which bounds the rounding error of a height difference.
-	hs := make([]float64, 2*nv)
-	zid = make([]int32, nv*d)
-	end = make([]int32, nv*2*d)
-	up = make([]upSides, nv)
-	var bad, level atomic.Bool
-	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
+	nch := (nv + skelVChunk - 1) / skelVChunk
+	s.e.parallel(nch, func(ch int, _ *slabs) {
 		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
 			y, sc := 0.0, 0.0
 			for k, xk := range s.x[v*d : (v+1)*d] {
@@ -630,118 +785,36 @@ func (s *skel) localDir(dir []float64) (zid, end []int32, up []upSides, err erro
 				sc += abs(c[k] * xk)
 			}
 			hs[2*v], hs[2*v+1] = y, sc
-			z := zid[v*d : (v+1)*d]
-			n := 0
-			for w, r := range s.zmOf(v) {
-				for r != 0 {
-					if n == d {
-						bad.Store(true)
-						return
-					}
-					z[n] = int32(w*64 + bits.TrailingZeros64(r))
-					n++
-					r &= r - 1
-				}
-			}
-			if n != d {
-				bad.Store(true)
-				return
-			}
-		}
-		for i := range end[ch*skelVChunk*2*d : min(nv, (ch+1)*skelVChunk)*2*d] {
-			end[ch*skelVChunk*2*d+i] = -1
 		}
 	})
-	if bad.Load() {
-		return nil, nil, nil, ErrNotGeneric
-	}
-	// Each end of each edge fills one slot of its vertex: the hyperplane
-	// it leaves and the side it goes to. The slots are found edge by edge
-	// in parallel and filled in one pass, where a slot filled twice is a
-	// degeneracy.
-	ne := len(s.edges) / 2
-	slot := make([]int32, 2*ne) // slot index, negated−1 when the edge goes down
-	const echunk = 8192
-	s.e.parallel((ne+echunk-1)/echunk, func(ch int, _ *slabs) {
-		for k := ch * echunk; k < min(ne, (ch+1)*echunk); k++ {
-			a, b := int(s.edges[2*k]), int(s.edges[2*k+1])
-			dh := hs[2*b] - hs[2*a]
-			if abs(dh) <= 1e-9*(hs[2*a+1]+hs[2*b+1])+1e-13*cR {
-				level.Store(true)
-				return
-			}
-			for t := 0; t < 2; t++ {
-				if t == 1 {
-					a, b, dh = b, a, -dh
+	var level atomic.Bool
+	s.e.parallel(nch, func(ch int, _ *slabs) {
+		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
+			var u upSides
+			for k, w := range end[v*2*d : (v+1)*2*d] {
+				if w < 0 {
+					continue
 				}
-				zv, zw := s.zm[a*W:(a+1)*W], s.zm[b*W:(b+1)*W]
-				p, cnt := -1, 0
-				for w := range zv {
-					if x := zv[w] &^ zw[w]; x != 0 {
-						cnt += bits.OnesCount64(x)
-						p = w*64 + bits.TrailingZeros64(x)
-					}
-				}
-				if cnt != 1 {
-					bad.Store(true)
+				dh := hs[2*w] - hs[2*v]
+				if abs(dh) <= 1e-9*(hs[2*v+1]+hs[2*w+1])+1e-13*cR {
+					level.Store(true)
 					return
 				}
-				i := 0
-				for int(zid[a*d+i]) != p {
-					i++
+				if dh > 0 {
+					if k&1 == 0 {
+						u.s0 |= 1 << uint(k/2)
+					} else {
+						u.s1 |= 1 << uint(k/2)
+					}
 				}
-				sl := int32(a*2*d + 2*i + int(s.pm[b*W+p/64]>>uint(p%64)&1))
-				if dh < 0 {
-					sl = -sl - 1
-				}
-				slot[2*k+t] = sl
 			}
+			up[v] = u
 		}
 	})
 	if level.Load() {
-		return nil, nil, nil, errLevel
+		return errLevel
 	}
-	if bad.Load() {
-		return nil, nil, nil, ErrNotGeneric
-	}
-	upS := make([]bool, nv*2*d)
-	for k, sl := range slot {
-		goesUp := sl >= 0
-		if !goesUp {
-			sl = -sl - 1
-		}
-		if end[sl] >= 0 {
-			return nil, nil, nil, ErrNotGeneric
-		}
-		end[sl] = s.edges[k^1]
-		upS[sl] = goesUp
-	}
-	// A unit's hyperplane is left to both sides, a domain constraint's
-	// to the inside only.
-	s.e.parallel((nv+skelVChunk-1)/skelVChunk, func(ch int, _ *slabs) {
-		for v := ch * skelVChunk; v < min(nv, (ch+1)*skelVChunk); v++ {
-			en := end[v*2*d : (v+1)*2*d]
-			for i, zi := range zid[v*d : (v+1)*d] {
-				if int(zi) < s.N {
-					if en[2*i] < 0 || en[2*i+1] < 0 {
-						bad.Store(true)
-					}
-				} else if en[2*i] >= 0 || en[2*i+1] < 0 {
-					bad.Store(true)
-				}
-				if upS[v*2*d+2*i] {
-					up[v].s0 |= 1 << uint(i)
-				}
-				if upS[v*2*d+2*i+1] {
-					up[v].s1 |= 1 << uint(i)
-				}
-			}
-		}
-	})
-	if bad.Load() {
-		return nil, nil, nil, ErrNotGeneric
-	}
-	return zid, end, up, nil
+	return nil
 }
 
 // indexWords returns the set of the n vectors of w words in flat, each
@@ -1546,94 +1619,64 @@ func (c *cell) renumber(fids []int64) {
 const splitFacetID = -(1 << 42)
 
 // join glues the skeletons of the two halves of a box cut by the plane S
-// across axis a, or of a polytope (a < 0), S being hyperplane N+nf of both. A vertex on S is not a vertex of
-// the complex but a point inside an edge crossing S, found in both halves
-// with the same sign vector; the two half-edges through it become one edge,
-// and the edges inside S are dropped.
+// across axis a, or of a polytope (a < 0), S being hyperplane N+nf of
+// both. A vertex on S is not a vertex of the complex but a point inside an
+// edge crossing S, found in both halves with the same sign vector; the
+// vertices on either side of it become neighbours, and the edges inside S
+// are dropped. The joined skeleton keeps the vertices and their
+// neighbours (end), not the edge list.
 func join(A, B *skel, a int) (*skel, error) {
 	d, W, N, nf := A.d, A.W, A.N, A.nf
+	d2 := 2 * d
 	S := N + nf
 	M := &skel{ctx: A.ctx, e: A.e, d: d, N: N, nh: A.nh, W: W, nf: nf, dom: A.dom, cuts: A.cuts + B.cuts}
 	type side struct {
-		s   *skel
-		id  []int32 // new index of each vertex, −1 on S
-		far []int32 // for a vertex on S: the new index across its edge leaving S
+		s     *skel
+		id    []int32 // new index of each vertex; for one on S, −1 − its index in fakes
+		fakes []int32 // the vertices on S
+		far   []int32 // per fake: the new index of its neighbour off S
 	}
 	halves := [2]side{{s: A}, {s: B}}
 	n := 0
-	var fakes [2][]int32
 	for h := range halves {
 		hs := &halves[h]
 		sk := hs.s
 		hs.id = make([]int32, sk.nv)
-		hs.far = make([]int32, sk.nv)
 		for v := 0; v < sk.nv; v++ {
-			hs.far[v] = -1
 			if mhas(sk.zmOf(v), S) {
-				hs.id[v] = -1
-				fakes[h] = append(fakes[h], int32(v))
+				hs.id[v] = -1 - int32(len(hs.fakes))
+				hs.fakes = append(hs.fakes, int32(v))
 				continue
 			}
 			hs.id[v] = int32(n)
 			n++
 		}
 	}
-	M.nv = n
-	M.edges = make([]int32, 0, len(A.edges)+len(B.edges))
-	M.x = make([]float64, 0, n*d)
-	M.zm = make([]uint64, 0, n*W)
-	M.pm = make([]uint64, 0, n*W)
-	for h, hs := range halves {
+	if len(halves[0].fakes) != len(halves[1].fakes) {
+		return nil, ErrNotGeneric
+	}
+	// A point on S leaves S (a domain constraint of the half) to the
+	// inside only, to its neighbour off S.
+	for h := range halves {
+		hs := &halves[h]
 		sk := hs.s
-		// A box's lower half lies strictly below its x_a ≤ hi (N+2a+1),
-		// the upper strictly above x_a ≥ lo (N+2a); the halves of a
-		// polytope keep all its constraints.
-		other := -1
-		if a >= 0 {
-			other = N + 2*a + 1
-			if h == 1 {
-				other = N + 2*a
+		hs.far = make([]int32, len(hs.fakes))
+		for f, v := range hs.fakes {
+			i := rankIn(sk.zmOf(int(v)), S)
+			if i >= d {
+				return nil, ErrNotGeneric
 			}
-		}
-		for v := 0; v < sk.nv; v++ {
-			if hs.id[v] < 0 {
-				continue
+			w := sk.end[int(v)*d2+2*i+1]
+			if w < 0 || hs.id[w] < 0 {
+				return nil, ErrNotGeneric
 			}
-			M.x = append(M.x, sk.x[v*d:(v+1)*d]...)
-			M.zm = append(M.zm, sk.zmOf(v)...)
-			M.pm = append(M.pm, sk.pmOf(v)...)
-			pm := M.pm[len(M.pm)-W:]
-			mclr(pm, S)
-			if other >= 0 {
-				mset(pm, other)
-			}
-		}
-		for k := 0; k+1 < len(sk.edges); k += 2 {
-			u, w := sk.edges[k], sk.edges[k+1]
-			iu, iw := hs.id[u], hs.id[w]
-			switch {
-			case iu >= 0 && iw >= 0:
-				M.edges = append(M.edges, iu, iw)
-			case iu < 0 && iw < 0:
-				// inside S
-			case iu < 0:
-				if hs.far[u] >= 0 {
-					return nil, ErrNotGeneric
-				}
-				hs.far[u] = iw
-			default:
-				if hs.far[w] >= 0 {
-					return nil, ErrNotGeneric
-				}
-				hs.far[w] = iu
-			}
+			hs.far[f] = hs.id[w]
 		}
 	}
 	// Match the points on S by their sign vectors (the constraints on
-	// axis a and S itself differ between the halves and are left out).
-	if len(fakes[0]) != len(fakes[1]) {
-		return nil, ErrNotGeneric
-	}
+	// axis a and S itself differ between the halves and are left out);
+	// across[h][f] is the neighbour, in the other half, of the vertex
+	// beside fake f of half h.
 	drop := make([]uint64, W)
 	mset(drop, S)
 	if a >= 0 {
@@ -1648,29 +1691,73 @@ func join(A, B *skel, a int) (*skel, error) {
 			dst[W+w] = x &^ drop[w]
 		}
 	}
-	keys := make([]uint64, len(fakes[0])*2*W)
-	for i, v := range fakes[0] {
+	nfk := len(halves[0].fakes)
+	keys := make([]uint64, nfk*2*W)
+	for i, v := range halves[0].fakes {
 		key(A, v, keys[i*2*W:(i+1)*2*W])
 	}
-	tab, ok := indexWords(keys, 2*W, len(fakes[0]))
+	tab, ok := indexWords(keys, 2*W, nfk)
 	if !ok {
 		return nil, ErrNotGeneric
 	}
-	used := make([]bool, len(fakes[0]))
+	var across [2][]int32
+	across[0], across[1] = make([]int32, nfk), make([]int32, nfk)
+	for i := range across[0] {
+		across[0][i] = -1
+	}
 	k := make([]uint64, 2*W)
-	for _, v := range fakes[1] {
+	for f, v := range halves[1].fakes {
 		key(B, v, k)
 		i := find(tab, k)
-		if i < 0 || used[i] {
+		if i < 0 || across[0][i] >= 0 {
 			return nil, ErrNotGeneric
 		}
-		used[i] = true
-		fa, fb := halves[0].far[fakes[0][i]], halves[1].far[v]
-		if fa < 0 || fb < 0 {
-			return nil, ErrNotGeneric
-		}
-		M.edges = append(M.edges, fa, fb)
+		across[0][i], across[1][f] = halves[1].far[f], halves[0].far[i]
 	}
+	// The halves' vertices are copied at the same time, each to its
+	// own range of the new indices.
+	M.nv = n
+	M.x = make([]float64, n*d)
+	M.zm = make([]uint64, n*W)
+	M.pm = make([]uint64, n*W)
+	M.end = make([]int32, n*d2)
+	A.e.parallel(2, func(h int, _ *slabs) {
+		hs := halves[h]
+		sk := hs.s
+		// A box's lower half lies strictly below its x_a ≤ hi (N+2a+1),
+		// the upper strictly above x_a ≥ lo (N+2a); the halves of a
+		// polytope keep all its constraints.
+		other := -1
+		if a >= 0 {
+			other = N + 2*a + 1
+			if h == 1 {
+				other = N + 2*a
+			}
+		}
+		for v := 0; v < sk.nv; v++ {
+			id := int(hs.id[v])
+			if id < 0 {
+				continue
+			}
+			copy(M.x[id*d:(id+1)*d], sk.x[v*d:(v+1)*d])
+			copy(M.zm[id*W:(id+1)*W], sk.zmOf(v))
+			pm := M.pm[id*W : (id+1)*W]
+			copy(pm, sk.pmOf(v))
+			mclr(pm, S)
+			if other >= 0 {
+				mset(pm, other)
+			}
+			en := M.end[id*d2 : (id+1)*d2]
+			for i, w := range sk.end[v*d2 : (v+1)*d2] {
+				if w >= 0 {
+					if w = hs.id[w]; w < 0 {
+						w = across[h][-1-w]
+					}
+				}
+				en[i] = w
+			}
+		}
+	})
 	return M, nil
 }
 

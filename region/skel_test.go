@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -697,4 +698,128 @@ func TestRandomPolytopes(t *testing.T) {
 			t.Logf("n=%d scale=%g: %d constraints, %+v, skeleton %v", n, scale, m, cx.Counts[0], cx.Stats.Skeleton)
 		})
 	}
+}
+
+// TestSkeletonSlots checks the neighbours the build keeps at every vertex
+// (end) against the edge list and the vertices' hyperplane masks: every
+// edge fills exactly the slot its masks name at each end (slotOf), and
+// nothing else is filled. The joined skeleton, which keeps no edge list,
+// must be symmetric and agree with the masks.
+func TestSkeletonSlots(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		net  *relu.Net
+		dom  Domain
+	}{
+		{"3-D cube", randomNet(3, 3, 10, 8, 1), cube(3, 0, 1)},
+		{"4-D cube", randomNet(4, 4, 8, 8, 8, 1), cube(4, 0, 1)},
+		{"3-D box, wide layer", randomNet(5, 3, 70, 1), cube(3, 0.3, 0.8)},
+		{"3-D polytope", randomNet(6, 3, 9, 9, 1), polyBox(t, 3, 1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wnet, err := tc.dom.workNet(tc.net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			init, err := tc.dom.initialCell()
+			if err != nil {
+				t.Fatal(err)
+			}
+			init.buildEdges()
+			e := newEngine(context.Background(), wnet, Options{})
+			e.R = make([]float64, e.d)
+			for v := 0; v < init.nv; v++ {
+				for k, x := range init.vert(v) {
+					e.R[k] = max(e.R[k], abs(x))
+				}
+			}
+			s, err := newSkel(context.Background(), e, init, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.limit = 1 << 22
+			if err := s.build(nil); err != nil {
+				t.Fatal(err)
+			}
+			want := make([]int32, len(s.end[:s.nv*2*s.d]))
+			for i := range want {
+				want[i] = -1
+			}
+			for k := 0; k+1 < len(s.edges); k += 2 {
+				a, c := int(s.edges[k]), int(s.edges[k+1])
+				for _, p := range [][2]int{{a, c}, {c, a}} {
+					sl, ok := s.slotOf(p[0], p[1])
+					if !ok || want[sl] >= 0 {
+						t.Fatalf("edge (%d, %d): slot %d ok %v, filled before by %d", p[0], p[1], sl, ok, want[sl])
+					}
+					want[sl] = int32(p[1])
+				}
+			}
+			if !slices.Equal(want, s.end[:len(want)]) {
+				t.Errorf("unsplit build: the kept neighbours differ from the edge list's")
+			}
+			M, err := e.buildSkel(init, tc.dom, 1<<22)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d2 := 2 * M.d
+			filled := 0
+			for v := 0; v < M.nv; v++ {
+				for k, w := range M.end[v*d2 : (v+1)*d2] {
+					if w < 0 {
+						continue
+					}
+					filled++
+					sl, ok := M.slotOf(v, int(w))
+					if !ok || sl != v*d2+k || !slices.Contains(M.end[int(w)*d2:int(w+1)*d2], int32(v)) {
+						t.Fatalf("joined: vertex %d slot %d → %d: masks give slot %d (ok %v), or no way back", v, k, w, sl-v*d2, ok)
+					}
+				}
+			}
+			if M.nv != s.nv || filled != len(s.edges) {
+				t.Errorf("joined: %d vertices, %d edge ends; unsplit %d vertices, %d edge ends", M.nv, filled, s.nv, len(s.edges))
+			}
+		})
+	}
+}
+
+// TestPutBits checks putBits against setting the bits one by one, for
+// spans that start anywhere in a word and cross into the next.
+func TestPutBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		m := []uint64{rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		want := slices.Clone(m)
+		n := uint(1 + rng.IntN(64))
+		p := uint(rng.IntN(int(3*64 - n + 1)))
+		x := rng.Uint64()
+		for k := uint(0); k < n; k++ {
+			if x>>k&1 == 1 {
+				mset(want, int(p+k))
+			} else {
+				mclr(want, int(p+k))
+			}
+		}
+		putBits(m, p, n, x)
+		if !slices.Equal(m, want) {
+			t.Fatalf("putBits(p=%d, n=%d, x=%x) = %x, want %x", p, n, x, m, want)
+		}
+		for q := range 3 * 64 {
+			if got, want := rankIn(m, q), bits.OnesCount64(m[0]&lowMask(q))+bits.OnesCount64(m[1]&lowMask(q-64))+bits.OnesCount64(m[2]&lowMask(q-128)); got != want {
+				t.Fatalf("rankIn(%x, %d) = %d, want %d", m, q, got, want)
+			}
+		}
+	}
+}
+
+// lowMask is the mask of the q lowest bits of a word (all for q ≥ 64, none
+// for q ≤ 0).
+func lowMask(q int) uint64 {
+	switch {
+	case q <= 0:
+		return 0
+	case q >= 64:
+		return ^uint64(0)
+	}
+	return 1<<uint(q) - 1
 }
