@@ -14,10 +14,13 @@ usage: /usr/bin/python3 bench/edge_subdivision.py --impl DIR NET.json [NET.json 
 
 It prints one JSON object per net: the median and fastest wall time of the
 repeats, and the numbers of vertices and edges of the complex it extracts.
-With --relucid it also runs `BIN regions NET --box ... --json` after each
-repeat of the baseline (so both share the machine's state), reads relucid's
-own timing of the enumeration ("seconds", like the baseline's, without
-process start and loading), and ends with a Markdown table of both.
+With --relucid it also runs relucid on the same cube after each repeat of
+the baseline (so both share the machine's state), twice: `BIN regions NET
+--box ... --json` in a fresh process (a cold run), and the same with
+`--repeat 5` (warm runs, as the baseline's own repeats after its first are).
+It reads relucid's own timing of the enumeration ("seconds", like the
+baseline's, without process start and loading; with --repeat the median of
+the process's runs) and ends with a Markdown table of all three.
 bench/edge_subdivision.sh generates the R2/R3 nets and runs this.
 Needs /usr/bin/python3 with python3-torch and python3-numpy (Debian).
 """
@@ -80,7 +83,7 @@ def main():
             net, ks = load_net(path, Net, torch)
         except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
             sys.exit(f"edge_subdivision.py: {e}")
-        times, ours, doc = [], [], {}
+        times, ours, warm, doc = [], [], [], {}
         with torch.no_grad():
             for _ in range(a.repeat):
                 t0 = time.perf_counter()
@@ -92,6 +95,7 @@ def main():
                     time.sleep(0.5)
                     doc = run_relucid(a.relucid, path, ks[0], a.box, a.engine)
                     ours.append(doc["seconds"])
+                    warm.append(run_relucid(a.relucid, path, ks[0], a.box, a.engine, 5)["seconds"])
         row = {
             "net": os.path.basename(path), "shape": ks, "threads": a.threads,
             "vertices": len(vs), "edges": len(edges),
@@ -101,24 +105,27 @@ def main():
             row["relucid"] = {k: doc.get(k) for k in ("regions", "pieces", "affine_maps", "vertices", "engine")}
             row["relucid"]["s_median"] = statistics.median(ours)
             row["relucid"]["s_min"] = min(ours)
+            row["relucid"]["warm_s_median"] = statistics.median(warm)
         rows.append(row)
         print(json.dumps(row), flush=True)
     if a.relucid:
         print()
-        print("| net | edge subdivision: vertices, edges | its time (median, min) | relucid: regions, vertices, engine | relucid time (median, min) | ratio (medians) |")
-        print("|---|---|---|---|---|---|")
+        print("| net | edge subdivision: vertices, edges | its time (median, min) | relucid: regions, vertices, engine | relucid, fresh process (median, min) | relucid, warm (median) | ratio, fresh | ratio, warm |")
+        print("|---|---|---|---|---|---|---|---|")
         for r in rows:
             o = r["relucid"]
             print(f"| {'→'.join(map(str, r['shape']))} | {r['vertices']:,}, {r['edges']:,} | "
                   f"{r['wall_s_median']:.3f} s, {r['wall_s_min']:.3f} s | {o['regions']:,}, {o['vertices'] or 0:,}, {o['engine']} | "
-                  f"{o['s_median'] * 1e3:.1f} ms, {o['s_min'] * 1e3:.1f} ms | {r['wall_s_median'] / o['s_median']:.1f}× |")
+                  f"{o['s_median'] * 1e3:.1f} ms, {o['s_min'] * 1e3:.1f} ms | {o['warm_s_median'] * 1e3:.1f} ms | "
+                  f"{r['wall_s_median'] / o['s_median']:.1f}× | {r['wall_s_median'] / o['warm_s_median']:.1f}× |")
 
 
-def run_relucid(binary, path, n, box, engine):
-    """Runs relucid regions on the cube box^n and returns its JSON summary."""
+def run_relucid(binary, path, n, box, engine, repeat=1):
+    """Runs relucid regions on the cube box^n (repeat times in one process)
+    and returns its JSON summary."""
     arg = ",".join([box] * n)
-    out = subprocess.run([binary, "regions", path, "--box", arg, "--engine", engine, "--json"],
-                         capture_output=True, text=True)
+    out = subprocess.run([binary, "regions", path, "--box", arg, "--engine", engine, "--json",
+                          "--repeat", str(repeat)], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"edge_subdivision.py: relucid regions {path}: {out.stderr.strip()}")
     return json.loads(out.stdout)

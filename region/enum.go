@@ -1173,7 +1173,7 @@ func enumerate(ctx context.Context, net *relu.Net, dom Domain, opt Options, fn f
 		t := sort.Search(len(offset), func(i int) bool { return offset[i] > g }) - 1
 		i := g - offset[t]
 		return e.outs[t].maps[i*e.m*d1 : (i+1)*e.m*d1]
-	}, keys)
+	}, keys, false)
 	cx.Exact = keys != nil
 	cx.CompleteCertified = cx.Exact && ex.completed
 	if e.stop.Load() && runErr == nil && opt.MaxRegions > 0 && e.count.Load() > int64(opt.MaxRegions) {
@@ -1219,7 +1219,10 @@ func (e *engine) cellPairs(offset []int) (pa, pb []int32) {
 // and, under Options.Adjacency, its adjacency, from the pairs of adjacent
 // regions (pa[k], pb[k]). Maps are compared by the exact keys when keys !=
 // nil, else as floats: mapsOf(g) holds the m maps of region g.
-func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int) []float64, keys [][]string) {
+//
+// unique says that every region's map is known to be a distinct map (see
+// noEqualMaps), for every output and jointly.
+func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int) []float64, keys [][]string, unique bool) {
 	d1 := e.d + 1
 	np := len(pa)
 	// eq[o][k]: output o has the same map on both sides of pair k.
@@ -1234,7 +1237,7 @@ func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int
 	// maps (the pairs visit the regions in no useful order).
 	const chunk = 2048
 	var sig [][2]float64
-	if keys == nil {
+	if keys == nil && np > 0 {
 		sig = make([][2]float64, total*e.m)
 		e.parallel((total+chunk-1)/chunk, func(ch int, _ *slabs) {
 			for g := ch * chunk; g < min(total, (ch+1)*chunk); g++ {
@@ -1284,7 +1287,11 @@ func (e *engine) tally(cx *Complex, total int, pa, pb []int32, mapsOf func(g int
 				pieces--
 			}
 		}
-		return Counts{Regions: total, Pieces: pieces, AffineMaps: e.distinct(outs, total, keys)}
+		maps := total
+		if !unique {
+			maps = e.distinct(outs, total, keys)
+		}
+		return Counts{Regions: total, Pieces: pieces, AffineMaps: maps}
 	}
 	all := make([]int, e.m)
 	for o := range all {

@@ -615,10 +615,16 @@ func (s *skel) link(b int) error {
 						continue // outside the domain, or linked already
 					}
 					// The face lies on n's hyperplanes but b and i.
-					copy(P, zm)
-					mclr(P, b)
-					mclr(P, i)
-					m, sl := s.walk(n, a, P, i, t, b)
+					var m int32
+					var sl int
+					if W == 1 {
+						m, sl = s.walk1(n, a, zm[0]&^(1<<uint(b)|1<<uint(i)), i, t, b)
+					} else {
+						copy(P, zm)
+						mclr(P, b)
+						mclr(P, i)
+						m, sl = s.walk(n, a, P, i, t, b)
+					}
 					if m < 0 || m == n || s.end[sl] >= 0 {
 						return ErrNotGeneric
 					}
@@ -676,6 +682,41 @@ func (s *skel) walk(n, a int32, P []uint64, i, t, b int) (m int32, slot int) {
 			return u, sl
 		}
 		zp, u = zu, s.end[sl]
+	}
+	return -1, 0
+}
+
+// walk1 is walk for masks of one word.
+func (s *skel) walk1(n, a int32, P uint64, i, t, b int) (m int32, slot int) {
+	zm, end, d := s.zm, s.end, s.d
+	pn, zp := s.pm[n], zm[n]
+	ib, bb := uint64(1)<<uint(i), uint64(1)<<uint(b)
+	u := a
+	for range s.nv {
+		if u < 0 || int(u) >= len(zm) {
+			return -1, 0
+		}
+		zu := zm[u]
+		c := zu &^ P & zp
+		if c == 0 || c&(c-1) != 0 {
+			return -1, 0
+		}
+		k := bits.OnesCount64(zu & (c - 1))
+		side := t
+		if c != ib {
+			side = 0
+			if pn&c != 0 {
+				side = 1
+			}
+		}
+		if k >= d {
+			return -1, 0
+		}
+		sl := int(u)*2*d + 2*k + side
+		if zu&bb != 0 {
+			return u, sl
+		}
+		zp, u = zu, end[sl]
 	}
 	return -1, 0
 }
@@ -831,13 +872,14 @@ func indexWords(flat []uint64, w, n int) (set *wordset.Set, ok bool) {
 
 // assemble finds the regions (each is a cell of the skeleton whose lowest
 // vertex in height sees all the cell's edges go up: one record per such
-// vertex and choice of upward sides), their facets (likewise, each
-// (d−1)-face from its lowest vertex) and neighbours, and their vertices
-// when keepV is set.
-func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
+// vertex and choice of upward sides). The function it returns completes
+// out with their facets (likewise, each (d−1)-face from its lowest vertex)
+// and neighbours (the pairs), and their vertices when keepV is set; the
+// counts alone may not need it (see skeleton).
+func (s *skel) assemble(keepV, full bool) (out *skelOut, facets func() error, err error) {
 	zid, end, up, err := s.local()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d, e := s.d, s.e
 	pw := e.pw
@@ -848,26 +890,22 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 	// pattern writes the pattern of the cell at v on the sides m (bit i:
 	// positive side of zid[v·d+i]) to dst.
 	pattern := func(v int, m uint32, dst []uint64) {
-		copy(dst, s.pm[v*s.W:v*s.W+pw])
+		for k, x := range s.pm[v*s.W : v*s.W+len(dst)] {
+			dst[k] = x
+		}
 		dst[pw-1] &= last
 		if s.N == 0 {
 			dst[0] = 0
 		}
-		for i, zi := range zid[v*d : (v+1)*d] {
-			if m>>uint(i)&1 == 1 && int(zi) < s.N {
-				dst[zi/64] |= 1 << uint(zi%64)
+		z := zid[v*d : (v+1)*d]
+		for ; m != 0; m &= m - 1 {
+			if zi := uint(z[bits.TrailingZeros32(m)]); zi < uint(s.N) {
+				dst[zi/64] |= 1 << (zi % 64)
 			}
 		}
 	}
 	nch := (s.nv + skelVChunk - 1) / skelVChunk
 	// Regions: (lowest vertex, sides) records, chunk by chunk.
-	type recs struct {
-		v  []int32
-		m  []uint32
-		h  []int32
-		nb []int32
-		np int // records with nb ≥ 0: pairs of adjacent regions
-	}
 	rc := make([]recs, nch)
 	// first[v]: the index of v's first record within its chunk.
 	first := make([]int32, s.nv)
@@ -912,7 +950,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		}
 	})
 	sorted := radixOrder(key, pw, R)
-	out := &skelOut{R: R, pat: make([]uint64, R*pw)}
+	out = &skelOut{R: R, pat: make([]uint64, R*pw)}
 	if full {
 		out.inter = make([]float64, R*d)
 	}
@@ -940,10 +978,32 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		}
 	})
-	tab, ok := indexWords(out.pat, pw, R)
-	if !ok {
-		return nil, ErrNotGeneric
+	// Two records with one pattern would be one region met twice: the
+	// skeleton is not as a generic arrangement's.
+	for r := 1; r < R; r++ {
+		if slices.Equal(out.pat[(r-1)*pw:r*pw], out.pat[r*pw:(r+1)*pw]) {
+			return nil, nil, ErrNotGeneric
+		}
 	}
+	return out, func() error { return s.facets(out, keepV, full, zid, end, up, rc, first, sorted, pattern) }, nil
+}
+
+// recs are a chunk's records: regions (lowest vertex v, sides m), then
+// facets (region v on the positive side, nb on the negative, hyperplane h).
+type recs struct {
+	v  []int32
+	m  []uint32
+	h  []int32
+	nb []int32
+	np int // records with nb ≥ 0: pairs of adjacent regions
+}
+
+// facets completes out (see assemble) from the local structure and the
+// region records.
+func (s *skel) facets(out *skelOut, keepV, full bool, zid, end []int32, up []upSides, rc []recs, first, sorted []int32, pattern func(int, uint32, []uint64)) error {
+	d, e, pw, R := s.d, s.e, s.e.pw, out.R
+	nch := (s.nv + skelVChunk - 1) / skelVChunk
+	tab, _ := indexWords(out.pat, pw, R)
 	// Facets, each from its lowest vertex: (region on the positive side
 	// or inside, region on the negative side or −1, hyperplane). A region
 	// beside the facet whose edge leaving the facet's hyperplane goes up
@@ -1032,7 +1092,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		}
 	})
 	if bad.Load() {
-		return nil, ErrNotGeneric
+		return ErrNotGeneric
 	}
 	// Adjacent pairs (the facets inside the domain), for the counts.
 	po := make([]int, nch+1)
@@ -1051,7 +1111,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 		}
 	})
 	if !full {
-		return out, nil
+		return nil
 	}
 	out.fstart = make([]int32, R+1)
 	for _, r := range rc {
@@ -1129,7 +1189,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		})
 		if bad.Load() {
-			return nil, ErrNotGeneric
+			return ErrNotGeneric
 		}
 		out.vstart = make([]int32, R+1)
 		n := 0
@@ -1151,7 +1211,7 @@ func (s *skel) assemble(keepV, full bool) (*skelOut, error) {
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // radixOrder returns the order 0..n−1 that sorts the n keys of pw words in
@@ -1238,16 +1298,24 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 		return err
 	}
 	full := !e.opt.CountsOnly
-	out, err := s.assemble(e.keepV && full, full)
+	out, facetsOf, err := s.assemble(e.keepV && full, full)
 	if err != nil {
-		return err
-	}
-	if err := e.ctx.Err(); err != nil {
 		return err
 	}
 	R := out.R
 	if e.opt.MaxRegions > 0 && R > e.opt.MaxRegions {
 		return errSkelLarge
+	}
+	// The counts need the pairs of adjacent regions only where two
+	// regions may have one map (see noEqualMaps); the full output needs
+	// the facets.
+	if full {
+		if err := facetsOf(); err != nil {
+			return err
+		}
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
 	}
 	d, d1, m, H, pw := e.d, e.d+1, e.m, e.H, e.pw
 	o := &taskOut{nreg: R, maps: make([]float64, R*m*d1)}
@@ -1323,13 +1391,114 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 	e.outs = []*taskOut{o}
 	e.splits.Store(s.cuts)
 	e.count.Store(int64(R))
-	e.tally(cx, R, out.pa, out.pb, func(g int) []float64 { return o.maps[g*m*d1 : (g+1)*m*d1] }, nil)
+	noEq, unique := false, false
+	if !full && !e.opt.Adjacency {
+		noEq, unique = e.noEqualMaps(o.maps, R)
+	}
+	if !full && !noEq {
+		if err := facetsOf(); err != nil {
+			return err
+		}
+	}
+	e.tally(cx, R, out.pa, out.pb, func(g int) []float64 { return o.maps[g*m*d1 : (g+1)*m*d1] }, nil, unique)
 	cx.Stats.Skeleton = true
 	cx.Stats.Vertices = s.nv
 	if e.opt.Progress != nil {
 		e.opt.Progress(int64(R))
 	}
 	return nil
+}
+
+// noEqualMaps reports whether no two of the R regions have, for some
+// output, maps equal by mapsEqual's rule (noEq): then no two adjacent
+// regions merge, every region is a piece, and the pairs need not be found;
+// and whether, besides, no two have the same key in distinct's
+// quantization (unique): then every region's map is a distinct map. Each
+// map is projected on a fixed positive vector α (h = α·map). Two maps
+// that mapsEqual accepts differ by at most mapTol·S in every entry (S: the
+// largest entry of that output's maps), two with one key by less than the
+// quantum mapQuant·S, so their projections differ by at most
+// T = |α|₁·S·(mapQuant + rounding). Only regions within T of each other in
+// the sorted projections are compared; both are false when two of them
+// are equal, or when there are too many to compare.
+func (e *engine) noEqualMaps(maps []float64, R int) (noEq, unique bool) {
+	d1, m := e.d+1, e.m
+	a1 := 0.0
+	for k := 0; k < d1; k++ {
+		a1 += projW(k)
+	}
+	h := make([]float64, R)
+	key := make([]uint64, R)
+	nch := (R + skelVChunk - 1) / skelVChunk
+	S := make([]float64, nch)
+	unique = true
+	for o := 0; o < m; o++ {
+		e.parallel(nch, func(ch int, _ *slabs) {
+			sc := 0.0
+			for g := ch * skelVChunk; g < min(R, (ch+1)*skelVChunk); g++ {
+				t := 0.0
+				for k, x := range maps[(g*m+o)*d1 : (g*m+o+1)*d1] {
+					t += projW(k) * x
+					sc = max(sc, abs(x))
+				}
+				h[g] = t
+				// An order-preserving map of the floats to words.
+				b := math.Float64bits(t)
+				if b>>63 == 1 {
+					b = ^b
+				} else {
+					b |= 1 << 63
+				}
+				key[g] = b
+			}
+			S[ch] = sc
+		})
+		So := slices.Max(append(S[:0:0], S...))
+		q := mapQuant * So
+		if q == 0 {
+			q = 1
+		}
+		T := a1 * (max(mapTol*So, q) + 4*float64(d1)*0x1p-52*So)
+		ord := radixOrder(key, 1, R)
+		budget := 4*R + 16
+		for i, gi := range ord {
+			mi := maps[(int(gi)*m+o)*d1 : (int(gi)*m+o+1)*d1]
+			for _, gj := range ord[i+1:] {
+				if h[gj]-h[gi] > T {
+					break
+				}
+				if budget--; budget < 0 {
+					return false, false
+				}
+				mj := maps[(int(gj)*m+o)*d1 : (int(gj)*m+o+1)*d1]
+				if mapsEqual(mi, mj) {
+					return false, false
+				}
+				if unique && mapKey(mi, q) == mapKey(mj, q) {
+					unique = false
+				}
+			}
+		}
+	}
+	return true, unique
+}
+
+// mapKey is the key of a map in distinct's quantization by q.
+func mapKey(mp []float64, q float64) [2]uint64 {
+	k0, k1 := uint64(1469598103934665603), uint64(7)
+	for _, v := range mp {
+		z := uint64(int64(math.Round(v / q)))
+		k0 = (k0 ^ z) * 1099511628211
+		k1 = k1*31 + z
+	}
+	return [2]uint64{k0, k1}
+}
+
+// projW is the weight of entry k of a map in noEqualMaps' projection: in
+// [1, 2), irrational steps apart.
+func projW(k int) float64 {
+	_, f := math.Modf(float64(k) * 0.6180339887498949)
+	return 1 + f
 }
 
 // layerMap writes P_l = W_l·diag(pattern of hidden layer l−1)·P_{l−1} + b_l,

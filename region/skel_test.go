@@ -823,3 +823,65 @@ func lowMask(q int) uint64 {
 	}
 	return 1<<uint(q) - 1
 }
+
+// TestNoEqualMaps: the counts alone skip the pairs of adjacent regions
+// when no two regions have one map, and must count what the full output
+// counts, with the pairs (a muted net, whose regions merge) and without.
+func TestNoEqualMaps(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		net    *relu.Net
+		dim    int
+		merges bool
+	}{
+		{"generic 3-D", randomNet(63, 3, 8, 10, 1), 3, false},
+		{"generic 4-D, two outputs", randomNet(62, 4, 6, 6, 2), 4, false},
+		{"muted 3-D, two outputs", muteNet(randomNet(60, 3, 8, 10, 2)), 3, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			full := enumerate2(t, tc.net, cube(tc.dim, 0, 1), Options{})
+			c := enumerate2(t, tc.net, cube(tc.dim, 0, 1), Options{CountsOnly: true})
+			if !full.Stats.Skeleton || !c.Stats.Skeleton {
+				t.Fatalf("skeleton: full %v, counts %v", full.Stats.Skeleton, c.Stats.Skeleton)
+			}
+			if !slices.Equal(c.Counts, full.Counts) || c.Joint != full.Joint {
+				t.Errorf("counts alone %+v %+v, full %+v %+v", c.Counts, c.Joint, full.Counts, full.Joint)
+			}
+			if merged := full.Joint.Pieces < full.Joint.Regions; merged != tc.merges {
+				t.Errorf("pieces %d of %d regions: merges %v, want %v", full.Joint.Pieces, full.Joint.Regions, merged, tc.merges)
+			}
+		})
+	}
+	// The test itself, on maps of R → R (gradient, constant): noEq, and
+	// unique (no two maps with one key in distinct's quantization).
+	e := &engine{d: 1, m: 1}
+	for _, tc := range []struct {
+		name         string
+		maps         []float64
+		noEq, unique bool
+	}{
+		{"all apart", []float64{1, 0, 2, 0, 3, 1, -1, 5}, true, true},
+		{"two equal", []float64{1, 0, 2, 0.5, 1, 0}, false, false},
+		{"equal within the tolerance", []float64{1, 1, 3, 2, 1 + 4e-9, 1 - 4e-9}, false, false},
+		{"just beyond it", []float64{1, 1, 3, 2, 1 + 3e-8, 1}, true, false},
+		{"beyond the quantum", []float64{1, 1, 3, 2, 1 + 2e-6, 1}, true, true},
+		// A and B equal; C, not equal to either, projects between them.
+		{"equal, not neighbours in projection", []float64{2, 1, 2 + 1e-10, 1, 2 + 1.6180339887498949e-7 + 5e-11, 1 - 1e-7}, false, false},
+		{"C alone", []float64{2, 1, 2 + 1.6180339887498949e-7 + 5e-11, 1 - 1e-7}, true, true},
+		{"zero maps", []float64{0, 0, 0, 0}, false, false},
+		{"one region", []float64{1, 2}, true, true},
+	} {
+		noEq, unique := e.noEqualMaps(tc.maps, len(tc.maps)/2)
+		if noEq != tc.noEq || noEq && unique != tc.unique {
+			t.Errorf("%s: noEqualMaps = %v, %v, want %v, %v", tc.name, noEq, unique, tc.noEq, tc.unique)
+		}
+		if !noEq {
+			continue
+		}
+		// unique must agree with distinct's count.
+		e.outs = []*taskOut{{nreg: len(tc.maps) / 2, maps: tc.maps}}
+		if n := e.distinct([]int{0}, len(tc.maps)/2, nil); (n == len(tc.maps)/2) != unique {
+			t.Errorf("%s: unique %v, but distinct counts %d maps of %d", tc.name, unique, n, len(tc.maps)/2)
+		}
+	}
+}

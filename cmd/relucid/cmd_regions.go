@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,7 @@ import (
 func cmdRegions() command {
 	return command{
 		name:    "regions",
-		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1] | --whole) [--exact] [--json] [--stream] [--max-regions N] [--engine auto|skeleton|cells] [--svg out.svg] [--png out.png]",
+		args:    "NET.json (--box A:B,C:D[,...] | --polytope FILE | --slice P;U;V [--box S0:S1,T0:T1] | --whole) [--exact] [--json] [--stream] [--max-regions N] [--engine auto|skeleton|cells] [--repeat N] [--svg out.svg] [--png out.png]",
 		summary: "exact activation regions, pieces and affine maps over a box or all of R^n",
 		help: `Enumerates every full-dimensional activation region of an R^n → R^m net over
 a domain and prints three counts per output: activation regions; pieces
@@ -68,6 +69,10 @@ which answered ("vertices": the skeleton's vertex count). --engine cells
 or --engine skeleton forces one (the second fails on a degenerate
 arrangement); the two must agree, which makes each the other's check.
 
+--repeat N enumerates N times in the same process and reports the median
+time ("seconds"; "seconds_min" and "repeats" are added to the JSON): after
+the first, the runs are warm, as the repeats of a benchmark loop are.
+
 Example:
   relucid regions testdata/zigzag.json --box -3:3 --json
   relucid regions net.json --box -1:1,-1:1 --exact
@@ -86,12 +91,19 @@ Example:
 			png := fs.String("png", "", "write a region map (2-D domains only) as PNG")
 			workers := fs.Int("workers", 0, "goroutines (0: all cores)")
 			engine := fs.String("engine", "auto", "auto, skeleton or cells (see above)")
+			repeat := fs.Int("repeat", 1, "enumerate N times and report the median time")
 			return func(e *env, args []string) error {
 				if err := needArgs(args, 1, "NET.json"); err != nil {
 					return err
 				}
 				if *maxR < 0 {
 					return usagef("--max-regions must be non-negative")
+				}
+				if *repeat < 1 || *repeat > 1000 {
+					return usagef("--repeat must be between 1 and 1000, got %d", *repeat)
+				}
+				if *repeat > 1 && *stream {
+					return usagef("--repeat times the enumeration; it cannot be combined with --stream")
 				}
 				net, err := loadNet(args[0])
 				if err != nil {
@@ -181,8 +193,17 @@ Example:
 					}
 					mu.Unlock()
 				}
-				start := time.Now()
 				var cx *region.Complex
+				var times []time.Duration
+				for range *repeat - 1 {
+					start := time.Now()
+					if _, err := region.Enumerate(e.ctx, net, dom, opt); err != nil && !errors.Is(err, region.ErrMaxRegions) {
+						finish(err)
+						return fmt.Errorf("%s: %w", args[0], err)
+					}
+					times = append(times, time.Since(start))
+				}
+				start := time.Now()
 				if *stream {
 					bw := bufio.NewWriter(e.stdout)
 					enc := json.NewEncoder(bw)
@@ -200,13 +221,18 @@ Example:
 				if err != nil && !partial {
 					return fmt.Errorf("%s: %w", args[0], err)
 				}
-				elapsed := time.Since(start)
+				times = append(times, time.Since(start))
+				slices.Sort(times)
+				elapsed := times[(len(times)-1)/2]
 				if !*stream && (*svg != "" || *png != "") {
 					if err := writeRegionMaps(cx, *svg, *png); err != nil {
 						return err
 					}
 				}
 				sum := regionSummary(cx, elapsed)
+				if *repeat > 1 {
+					sum.Repeats, sum.SecondsMin = *repeat, times[0].Seconds()
+				}
 				switch {
 				case *asJSON || *stream:
 					if *stream {
@@ -414,6 +440,8 @@ type regionsJSON struct {
 	Vertices      int             `json:"vertices,omitempty"`
 	Seconds       float64         `json:"seconds"`
 	RegionsPerSec float64         `json:"regions_per_second"`
+	Repeats       int             `json:"repeats,omitempty"`     // --repeat: Seconds is the median
+	SecondsMin    float64         `json:"seconds_min,omitempty"` // --repeat: the fastest run
 }
 
 func regionSummary(cx *region.Complex, el time.Duration) regionsJSON {
