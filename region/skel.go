@@ -292,6 +292,14 @@ func (s *skel) enterLayer(l int) error {
 				zv[i] = t
 			}
 		}
+		s.z, s.zs = zn, s.z
+		s.pw, s.off, s.zw, s.layer = s.zw, e.offs[l], w, l
+		s.v0, s.par = nv, s.par[:0]
+		for v := 0; v < nv; v++ {
+			if !s.signs(v, 0) {
+				return ErrNotGeneric
+			}
+		}
 	} else {
 		pw := s.zw
 		M := make([]float64, pw)
@@ -311,21 +319,56 @@ func (s *skel) enterLayer(l int) error {
 			s.tol[i] = cutTol * sc
 		}
 		wt := e.wt[l]
+		prev := s.z
+		s.z, s.zs = zn, prev
+		s.pw, s.off, s.zw, s.layer = pw, e.offs[l], w, l
+		s.v0, s.par = nv, s.par[:0]
+		var bad atomic.Bool
 		e.parallel((nv+1023)/1024, func(c int, _ *slabs) {
 			// The active inputs first, then four outputs at a time in
-			// registers: the accumulators stay out of memory.
+			// registers: the accumulators stay out of memory. The sign
+			// bits are gathered on the way; a value near zero sends the
+			// vertex to signs, which judges it.
 			act := make([]int32, pw)
 			val := make([]float64, pw)
 			for v := c * 1024; v < min(nv, (c+1)*1024); v++ {
 				acc := newRow(v)
 				na := 0
-				for j, t := range s.zrow(v) {
+				b, o := prev[v/zBlock], v%zBlock*pw
+				for j, t := range b[o : o+pw] {
 					if t > 0 {
 						act[na], val[na] = int32(j*w), t
 						na++
 					}
 				}
+				var neg uint64
+				near := false
 				i := 0
+				for ; i+8 <= w; i += 8 {
+					a0, a1, a2, a3 := L.B[i], L.B[i+1], L.B[i+2], L.B[i+3]
+					a4, a5, a6, a7 := L.B[i+4], L.B[i+5], L.B[i+6], L.B[i+7]
+					for k, o := range act[:na] {
+						t := val[k]
+						col := wt[int(o)+i : int(o)+i+8 : int(o)+i+8]
+						a0 += col[0] * t
+						a1 += col[1] * t
+						a2 += col[2] * t
+						a3 += col[3] * t
+						a4 += col[4] * t
+						a5 += col[5] * t
+						a6 += col[6] * t
+						a7 += col[7] * t
+					}
+					acc[i], acc[i+1], acc[i+2], acc[i+3] = a0, a1, a2, a3
+					acc[i+4], acc[i+5], acc[i+6], acc[i+7] = a4, a5, a6, a7
+					tl := s.tol[i : i+8 : i+8]
+					near = near || abs(a0) <= tl[0] || abs(a1) <= tl[1] || abs(a2) <= tl[2] || abs(a3) <= tl[3] ||
+						abs(a4) <= tl[4] || abs(a5) <= tl[5] || abs(a6) <= tl[6] || abs(a7) <= tl[7]
+					if w <= 64 {
+						neg |= (math.Float64bits(a0)>>63 | math.Float64bits(a1)>>63<<1 | math.Float64bits(a2)>>63<<2 | math.Float64bits(a3)>>63<<3 |
+							math.Float64bits(a4)>>63<<4 | math.Float64bits(a5)>>63<<5 | math.Float64bits(a6)>>63<<6 | math.Float64bits(a7)>>63<<7) << (uint(i) & 63)
+					}
+				}
 				for ; i+4 <= w; i += 4 {
 					a0, a1, a2, a3 := L.B[i], L.B[i+1], L.B[i+2], L.B[i+3]
 					for k, o := range act[:na] {
@@ -337,6 +380,11 @@ func (s *skel) enterLayer(l int) error {
 						a3 += col[3] * t
 					}
 					acc[i], acc[i+1], acc[i+2], acc[i+3] = a0, a1, a2, a3
+					tl := s.tol[i : i+4 : i+4]
+					near = near || abs(a0) <= tl[0] || abs(a1) <= tl[1] || abs(a2) <= tl[2] || abs(a3) <= tl[3]
+					if w <= 64 {
+						neg |= (math.Float64bits(a0)>>63 | math.Float64bits(a1)>>63<<1 | math.Float64bits(a2)>>63<<2 | math.Float64bits(a3)>>63<<3) << (uint(i) & 63)
+					}
 				}
 				for ; i < w; i++ {
 					a := L.B[i]
@@ -344,15 +392,21 @@ func (s *skel) enterLayer(l int) error {
 						a += wt[int(o)+i] * val[k]
 					}
 					acc[i] = a
+					near = near || abs(a) <= s.tol[i]
+					if w <= 64 {
+						neg |= math.Float64bits(a) >> 63 << (uint(i) & 63)
+					}
 				}
+				if near || w > 64 {
+					if !s.signs(v, 0) {
+						bad.Store(true)
+					}
+					continue
+				}
+				putBits(s.pmOf(v), uint(s.off), uint(w), ^neg)
 			}
 		})
-	}
-	s.z, s.zs = zn, s.z
-	s.pw, s.off, s.zw, s.layer = s.zw, e.offs[l], w, l
-	s.v0, s.par = nv, s.par[:0]
-	for v := 0; v < nv; v++ {
-		if !s.signs(v, 0) {
+		if bad.Load() {
 			return ErrNotGeneric
 		}
 	}
@@ -1615,11 +1669,35 @@ func (e *engine) axpyUnit(acc []float64, l, j int, P []float64, sg float64) {
 	d1 := e.d + 1
 	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
 	p := P[j*d1 : (j+1)*d1]
-	for i, wt := range col {
-		a := acc[i*d1 : (i+1)*d1]
-		wt *= sg
-		for k, pk := range p {
-			a[k] += wt * pk
+	switch d1 {
+	case 4:
+		p0, p1, p2, p3 := p[0], p[1], p[2], p[3]
+		for i, wt := range col {
+			a := acc[i*4 : i*4+4 : i*4+4]
+			wt *= sg
+			a[0] += wt * p0
+			a[1] += wt * p1
+			a[2] += wt * p2
+			a[3] += wt * p3
+		}
+	case 5:
+		p0, p1, p2, p3, p4 := p[0], p[1], p[2], p[3], p[4]
+		for i, wt := range col {
+			a := acc[i*5 : i*5+5 : i*5+5]
+			wt *= sg
+			a[0] += wt * p0
+			a[1] += wt * p1
+			a[2] += wt * p2
+			a[3] += wt * p3
+			a[4] += wt * p4
+		}
+	default:
+		for i, wt := range col {
+			a := acc[i*d1 : (i+1)*d1]
+			wt *= sg
+			for k, pk := range p {
+				a[k] += wt * pk
+			}
 		}
 	}
 }
