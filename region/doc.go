@@ -120,9 +120,13 @@
 // the net's (continuous, so one value whatever the cell), a new vertex
 // appears on every edge whose ends have strictly opposite signs (the
 // layer's values are affine along an edge, so they interpolate), and a new
-// edge crosses every 2-face so cut. A 2-face through the cut edge is named
-// by the edge's sign vector with one of its d−1 hyperplanes released to a
-// side; the two new vertices naming the same 2-face are joined. Edges are
+// edge crosses every 2-face so cut. Every vertex keeps its neighbours in
+// 2d slots, one per hyperplane through it and side the edge leaves it to,
+// updated as edges are split and made. The 2-faces through a cut edge are
+// those of its d−1 hyperplanes released to a side; the other new vertex on
+// such a face is found by walking the face's boundary from the new vertex
+// away from the cut (at each vertex the next edge leaves the hyperplane the
+// last edge lay on, to the face's side), and the two are joined. Edges are
 // filed under the first unit of the layer that separates their ends, so a
 // unit visits only the edges it cuts.
 //
@@ -132,8 +136,9 @@
 // there (so no hyperplane meets a vertex or contains an edge; a vertex made
 // within the layer takes the larger size of the two it interpolates), every
 // vertex lies on exactly d hyperplanes,
-// every 2-face is cut exactly twice, and every vertex sees each of its
-// hyperplanes left to both sides (a domain constraint to the inside). Any
+// every walk around a 2-face meets the cut once more, and every vertex sees
+// each of its hyperplanes left to both sides (a domain constraint to the
+// inside), each slot filled once. Any
 // failure hands the domain to the cell engine above, which handles every
 // degeneracy; Stats.Skeleton says which engine answered, and
 // Options.Engine forces one (EngineSkeleton fails with ErrNotGeneric
@@ -163,8 +168,17 @@
 // side, off the middle by an irrational fraction (a polytope stays whole if
 // the plane meets one of its vertices); the halves are built at the same
 // time and joined: the vertices on the cut are points inside edges, found
-// in both halves with the same sign vector, and the two half-edges through
-// each become one edge.
+// in both halves with the same sign vector, and the vertices on either side
+// of each become neighbours.
+//
+// The counts alone need the pairs of adjacent regions only to merge
+// regions with one map into pieces. Each region's map is projected on a
+// fixed positive vector α; two maps equal within the tolerance (or with one
+// key in the count of distinct maps) have projections within
+// T = |α|₁·S·(quantum + rounding) of each other, S the largest entry of the
+// maps. The projections are sorted and only neighbours within T compared:
+// when none is equal, every region is a piece and a distinct map, and the
+// facets are never found; otherwise they are, as for the full output.
 //
 // # Domains
 //

@@ -1571,7 +1571,33 @@ func (e *engine) layerMap(dst []float64, l int, pat []uint64, prev []float64, ac
 		}
 	}
 	act = act[:na]
-	for i := 0; i < L.out; i++ {
+	i0 := 0
+	if d1 == 4 {
+		// Two rows at a time: each input's row of P_{l−1} is loaded once
+		// for both.
+		for ; i0+2 <= L.out; i0 += 2 {
+			w := L.W[i0*L.in : (i0+2)*L.in]
+			wa, wb := w[:L.in], w[L.in:]
+			a0, a1, a2, a3 := 0.0, 0.0, 0.0, L.B[i0]
+			b0, b1, b2, b3 := 0.0, 0.0, 0.0, L.B[i0+1]
+			for _, j := range act {
+				ta, tb := wa[j], wb[j]
+				p := prev[int(j)*4 : int(j)*4+4 : int(j)*4+4]
+				a0 += ta * p[0]
+				a1 += ta * p[1]
+				a2 += ta * p[2]
+				a3 += ta * p[3]
+				b0 += tb * p[0]
+				b1 += tb * p[1]
+				b2 += tb * p[2]
+				b3 += tb * p[3]
+			}
+			row := dst[i0*4 : i0*4+8 : i0*4+8]
+			row[0], row[1], row[2], row[3] = a0, a1, a2, a3
+			row[4], row[5], row[6], row[7] = b0, b1, b2, b3
+		}
+	}
+	for i := i0; i < L.out; i++ {
 		row := dst[i*d1 : (i+1)*d1 : (i+1)*d1]
 		w := L.W[i*L.in : (i+1)*L.in]
 		switch d1 {
