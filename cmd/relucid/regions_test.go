@@ -116,6 +116,31 @@ func TestRegionsMaxRegions(t *testing.T) {
 	}
 }
 
+// TestRegionsRepeat: --repeat N enumerates N times and reports the
+// median time; the counts are those of one run.
+func TestRegionsRepeat(t *testing.T) {
+	code, out, errs := runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--json", "--repeat", "5")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Regions, Pieces int
+		Repeats         int     `json:"repeats"`
+		Seconds         float64 `json:"seconds"`
+		SecondsMin      float64 `json:"seconds_min"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("bad JSON %q: %v", out, err)
+	}
+	if got.Regions != 20 || got.Pieces != 17 || got.Repeats != 5 || got.SecondsMin <= 0 || got.SecondsMin > got.Seconds {
+		t.Errorf("got %+v, want 20 regions, 17 pieces, 5 repeats, 0 < seconds_min ≤ seconds", got)
+	}
+	code, out, errs = runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--json")
+	if code != 0 || strings.Contains(out, "repeats") || strings.Contains(out, "seconds_min") {
+		t.Errorf("without --repeat: exit %d, %s %s", code, out, errs)
+	}
+}
+
 func TestRegionsErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
@@ -138,6 +163,9 @@ func TestRegionsErrors(t *testing.T) {
 		{"parallel slice directions", []string{fig1, "--slice", "0,0;1,1;-2,-2"}, "parallel"},
 		{"slice of wrong dimension", []string{fig1, "--slice", "0,0,0;1,0,0;0,1,0"}, "takes 2 inputs"},
 		{"box and polytope", []string{fig1, "--box", "0:1,0:1", "--polytope", "testdata/regions/square.json"}, "exclude"},
+		{"repeat zero", []string{fig1, "--box", "0:1,0:1", "--repeat", "0"}, "--repeat must be between 1 and 1000"},
+		{"repeat absurd", []string{fig1, "--box", "0:1,0:1", "--repeat", "100000"}, "--repeat must be between 1 and 1000"},
+		{"repeat with stream", []string{fig1, "--box", "0:1,0:1", "--repeat", "3", "--stream"}, "cannot be combined with --stream"},
 		{"negative limit", []string{fig1, "--box", "0:1,0:1", "--max-regions", "-1"}, "non-negative"},
 		{"svg in 3-D", []string{"testdata/regions/net3.json", "--box", "0:1,0:1,0:1", "--svg", filepath.Join(dir, "x.svg")}, "2-D domain"},
 		{"svg and stream", []string{fig1, "--box", "0:1,0:1", "--stream", "--svg", filepath.Join(dir, "x.svg")}, "--stream"},
