@@ -325,10 +325,10 @@ func (s *skel) enterLayer(l int) error {
 		s.v0, s.par = nv, s.par[:0]
 		var bad atomic.Bool
 		e.parallel((nv+1023)/1024, func(c int, _ *slabs) {
-			// The active inputs first, then four outputs at a time in
-			// registers: the accumulators stay out of memory. The sign
-			// bits are gathered on the way; a value near zero sends the
-			// vertex to signs, which judges it.
+			// The active inputs first, then eight outputs at a time in
+			// registers: the accumulators stay out of memory. Then the
+			// sign bits; a value near zero sends the vertex to signs,
+			// which judges it.
 			act := make([]int32, pw)
 			val := make([]float64, pw)
 			for v := c * 1024; v < min(nv, (c+1)*1024); v++ {
@@ -341,8 +341,6 @@ func (s *skel) enterLayer(l int) error {
 						na++
 					}
 				}
-				var neg uint64
-				near := false
 				i := 0
 				for ; i+8 <= w; i += 8 {
 					a0, a1, a2, a3 := L.B[i], L.B[i+1], L.B[i+2], L.B[i+3]
@@ -361,30 +359,6 @@ func (s *skel) enterLayer(l int) error {
 					}
 					acc[i], acc[i+1], acc[i+2], acc[i+3] = a0, a1, a2, a3
 					acc[i+4], acc[i+5], acc[i+6], acc[i+7] = a4, a5, a6, a7
-					tl := s.tol[i : i+8 : i+8]
-					near = near || abs(a0) <= tl[0] || abs(a1) <= tl[1] || abs(a2) <= tl[2] || abs(a3) <= tl[3] ||
-						abs(a4) <= tl[4] || abs(a5) <= tl[5] || abs(a6) <= tl[6] || abs(a7) <= tl[7]
-					if w <= 64 {
-						neg |= (math.Float64bits(a0)>>63 | math.Float64bits(a1)>>63<<1 | math.Float64bits(a2)>>63<<2 | math.Float64bits(a3)>>63<<3 |
-							math.Float64bits(a4)>>63<<4 | math.Float64bits(a5)>>63<<5 | math.Float64bits(a6)>>63<<6 | math.Float64bits(a7)>>63<<7) << (uint(i) & 63)
-					}
-				}
-				for ; i+4 <= w; i += 4 {
-					a0, a1, a2, a3 := L.B[i], L.B[i+1], L.B[i+2], L.B[i+3]
-					for k, o := range act[:na] {
-						t := val[k]
-						col := wt[int(o)+i : int(o)+i+4 : int(o)+i+4]
-						a0 += col[0] * t
-						a1 += col[1] * t
-						a2 += col[2] * t
-						a3 += col[3] * t
-					}
-					acc[i], acc[i+1], acc[i+2], acc[i+3] = a0, a1, a2, a3
-					tl := s.tol[i : i+4 : i+4]
-					near = near || abs(a0) <= tl[0] || abs(a1) <= tl[1] || abs(a2) <= tl[2] || abs(a3) <= tl[3]
-					if w <= 64 {
-						neg |= (math.Float64bits(a0)>>63 | math.Float64bits(a1)>>63<<1 | math.Float64bits(a2)>>63<<2 | math.Float64bits(a3)>>63<<3) << (uint(i) & 63)
-					}
 				}
 				for ; i < w; i++ {
 					a := L.B[i]
@@ -392,12 +366,17 @@ func (s *skel) enterLayer(l int) error {
 						a += wt[int(o)+i] * val[k]
 					}
 					acc[i] = a
-					near = near || abs(a) <= s.tol[i]
-					if w <= 64 {
-						neg |= math.Float64bits(a) >> 63 << (uint(i) & 63)
-					}
 				}
-				if near || w > 64 {
+				var neg uint64
+				near := w > 64
+				tol := s.tol[:len(acc)]
+				for i, a := range acc {
+					if abs(a) <= tol[i] {
+						near = true
+					}
+					neg |= math.Float64bits(a) >> 63 << (uint(i) & 63)
+				}
+				if near {
 					if !s.signs(v, 0) {
 						bad.Store(true)
 					}

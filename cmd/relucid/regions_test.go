@@ -30,6 +30,8 @@ func TestRegionsJSON(t *testing.T) {
 		{"slice", []string{fig1, "--slice", "0,0;1,0;0,1", "--box", "-3:3,-3:3", "--json"}},
 		{"flags first", []string{"--json", "--box", "-3:3,-3:3", fig1}},
 		{"slice of a 3-input net", []string{"testdata/regions/net3.json", "--slice", "0,0,10;1,0,0;0,1,0", "--box", "-3:3,-3:3", "--json"}},
+		// --repeat: the median time of 5 runs, the counts of one.
+		{"repeat", []string{fig1, "--box", "-3:3,-3:3", "--json", "--repeat", "5"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, "", append([]string{"regions"}, tc.args...)...)
@@ -38,11 +40,17 @@ func TestRegionsJSON(t *testing.T) {
 			}
 			var got struct {
 				Regions, Pieces int
-				AffineMaps      int  `json:"affine_maps"`
-				Exact           bool `json:"exact"`
+				AffineMaps      int     `json:"affine_maps"`
+				Exact           bool    `json:"exact"`
+				Repeats         int     `json:"repeats"`
+				Seconds         float64 `json:"seconds"`
+				SecondsMin      float64 `json:"seconds_min"`
 			}
 			if err := json.Unmarshal([]byte(out), &got); err != nil {
 				t.Fatalf("bad JSON %q: %v", out, err)
+			}
+			if want := map[bool]int{true: 5}[tc.name == "repeat"]; got.Repeats != want || want > 0 && (got.SecondsMin <= 0 || got.SecondsMin > got.Seconds) {
+				t.Errorf("repeats %d (want %d), seconds %g, seconds_min %g", got.Repeats, want, got.Seconds, got.SecondsMin)
 			}
 			if strings.Contains(tc.name, "3-input") {
 				// x3 = 10 fixes units 3 and 4 active: f = σ(x) − σ(y) + 10 − 2(x + y + 9)
@@ -113,31 +121,6 @@ func TestRegionsMaxRegions(t *testing.T) {
 	}
 	if !strings.Contains(out, `"partial": true`) || !strings.Contains(out, `"regions": 5`) {
 		t.Errorf("stdout %q", out)
-	}
-}
-
-// TestRegionsRepeat: --repeat N enumerates N times and reports the
-// median time; the counts are those of one run.
-func TestRegionsRepeat(t *testing.T) {
-	code, out, errs := runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--json", "--repeat", "5")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var got struct {
-		Regions, Pieces int
-		Repeats         int     `json:"repeats"`
-		Seconds         float64 `json:"seconds"`
-		SecondsMin      float64 `json:"seconds_min"`
-	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatalf("bad JSON %q: %v", out, err)
-	}
-	if got.Regions != 20 || got.Pieces != 17 || got.Repeats != 5 || got.SecondsMin <= 0 || got.SecondsMin > got.Seconds {
-		t.Errorf("got %+v, want 20 regions, 17 pieces, 5 repeats, 0 < seconds_min ≤ seconds", got)
-	}
-	code, out, errs = runCLI(t, "", "regions", fig1, "--box", "-3:3,-3:3", "--json")
-	if code != 0 || strings.Contains(out, "repeats") || strings.Contains(out, "seconds_min") {
-		t.Errorf("without --repeat: exit %d, %s %s", code, out, errs)
 	}
 }
 
