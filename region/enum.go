@@ -936,16 +936,12 @@ func (e *engine) distinct(outs []int, total int, keys [][]string) int {
 		jb := jobs[j]
 		out := e.outs[jb.out]
 		for i := jb.lo; i < jb.hi; i++ {
-			k0, k1 := uint64(1469598103934665603), uint64(7)
+			k := mapKey0()
 			for _, o := range outs {
-				for _, v := range out.maps[(i*e.m+o)*d1 : (i*e.m+o+1)*d1] {
-					z := uint64(int64(math.Round(v / q[o])))
-					k0 = (k0 ^ z) * 1099511628211
-					k1 = k1*31 + z
-				}
+				k = mapKey(k, out.maps[(i*e.m+o)*d1:(i*e.m+o+1)*d1], q[o])
 			}
 			r := jb.at + i - jb.lo
-			hk[2*r], hk[2*r+1] = k0, k1
+			hk[2*r], hk[2*r+1] = k[0], k[1]
 		}
 	})
 	const shards = 4

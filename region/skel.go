@@ -503,7 +503,7 @@ func (s *skel) rebucket(k, from int) {
 
 // cut splits the complex by unit j of the current layer: a new vertex on
 // every edge whose ends have strictly opposite signs, and a new edge across
-// every 2-face so cut, found by matching the 2-faces' sign vectors.
+// every 2-face so cut (link).
 func (s *skel) cut(j int) error {
 	s.newv = s.newv[:0]
 	// Room for the new vertices and edges, doubling: append's growth of
@@ -1507,7 +1507,7 @@ func (e *engine) noEqualMaps(maps []float64, R int) (noEq, unique bool) {
 				if mapsEqual(mi, mj) {
 					return false, false
 				}
-				if unique && mapKey(mi, q) == mapKey(mj, q) {
+				if unique && mapKey(mapKey0(), mi, q) == mapKey(mapKey0(), mj, q) {
 					unique = false
 				}
 			}
@@ -1516,15 +1516,19 @@ func (e *engine) noEqualMaps(maps []float64, R int) (noEq, unique bool) {
 	return true, unique
 }
 
-// mapKey is the key of a map in distinct's quantization by q.
-func mapKey(mp []float64, q float64) [2]uint64 {
-	k0, k1 := uint64(1469598103934665603), uint64(7)
+// mapKey0 starts a map's key (mapKey).
+func mapKey0() [2]uint64 { return [2]uint64{1469598103934665603, 7} }
+
+// mapKey extends the 128-bit key k (a hash, two ways) by the map mp
+// rounded to multiples of q: maps, or tuples of maps, with one key count
+// as one distinct map.
+func mapKey(k [2]uint64, mp []float64, q float64) [2]uint64 {
 	for _, v := range mp {
 		z := uint64(int64(math.Round(v / q)))
-		k0 = (k0 ^ z) * 1099511628211
-		k1 = k1*31 + z
+		k[0] = (k[0] ^ z) * 1099511628211
+		k[1] = k[1]*31 + z
 	}
-	return [2]uint64{k0, k1}
+	return k
 }
 
 // projW is the weight of entry k of a map in noEqualMaps' projection: in
