@@ -1455,6 +1455,9 @@ func (e *engine) skeleton(init *cell, dom Domain, cons [][]float64, cx *Complex)
 // the sorted projections are compared; both are false when two of them
 // are equal, or when there are too many to compare.
 func (e *engine) noEqualMaps(maps []float64, R int) (noEq, unique bool) {
+	if R < 2 {
+		return true, true
+	}
 	d1, m := e.d+1, e.m
 	a1 := 0.0
 	for k := 0; k < d1; k++ {

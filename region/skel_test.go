@@ -870,6 +870,7 @@ func TestNoEqualMaps(t *testing.T) {
 		{"C alone", []float64{2, 1, 2 + 1.6180339887498949e-7 + 5e-11, 1 - 1e-7}, true, true},
 		{"zero maps", []float64{0, 0, 0, 0}, false, false},
 		{"one region", []float64{1, 2}, true, true},
+		{"no region", nil, true, true},
 	} {
 		noEq, unique := e.noEqualMaps(tc.maps, len(tc.maps)/2)
 		if noEq != tc.noEq || noEq && unique != tc.unique {
