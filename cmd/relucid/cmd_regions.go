@@ -223,7 +223,7 @@ Example:
 				}
 				times = append(times, time.Since(start))
 				slices.Sort(times)
-				elapsed := times[(len(times)-1)/2]
+				elapsed := (times[(len(times)-1)/2] + times[len(times)/2]) / 2 // the median
 				if !*stream && (*svg != "" || *png != "") {
 					if err := writeRegionMaps(cx, *svg, *png); err != nil {
 						return err
