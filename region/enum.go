@@ -332,8 +332,13 @@ func (w *worker) enter(c *cell, l int, P []float64, depth int) int64 {
 // W_{l+1}[:, j] ⊗ P[j], to the next layer's pre-activations acc.
 func (e *engine) addUnit(acc []float64, l, j int, P []float64) {
 	d1 := e.d + 1
-	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
-	p := P[j*d1 : (j+1)*d1]
+	addOuter(acc, e.wt[l+1][j*e.layers[l+1].out:(j+1)*e.layers[l+1].out], P[j*d1:(j+1)*d1])
+}
+
+// addOuter adds col ⊗ p to acc (len(col) rows of len(p)), the row p in
+// registers for the usual widths.
+func addOuter(acc, col, p []float64) {
+	d1 := len(p)
 	switch d1 {
 	case 3:
 		p0, p1, p2 := p[0], p[1], p[2]

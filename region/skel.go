@@ -3,6 +3,7 @@ package region
 import (
 	"context"
 	"errors"
+	"iter"
 	"math"
 	"math/bits"
 	"slices"
@@ -950,12 +951,9 @@ func (s *skel) assemble(keepV, full bool) (out *skelOut, facets func() error, er
 			if !ok {
 				continue
 			}
-			for sub := free; ; sub = (sub - 1) & free {
+			for sub := range subsets(free) {
 				r.v = append(r.v, int32(v))
 				r.m = append(r.m, fixed|sub)
-				if sub == 0 {
-					break
-				}
 			}
 		}
 	})
@@ -1101,7 +1099,7 @@ func (s *skel) facets(out *skelOut, keepV, full bool, zid, end []int32, up []upS
 					}
 					return find(tab, p)
 				}
-				for sub := free; ; sub = (sub - 1) & free {
+				for sub := range subsets(free) {
 					m := fixed | sub
 					rp, rm := beside(m, 1), int32(-1)
 					if hj < s.N {
@@ -1117,9 +1115,6 @@ func (s *skel) facets(out *skelOut, keepV, full bool, zid, end []int32, up []upS
 					r.v = append(r.v, rp)
 					r.nb = append(r.nb, rm)
 					r.h = append(r.h, int32(hj))
-					if sub == 0 {
-						break
-					}
 				}
 			}
 		}
@@ -1207,7 +1202,7 @@ func (s *skel) facets(out *skelOut, keepV, full bool, zid, end []int32, up []upS
 					}
 				}
 				fixed, free, _ := choices(all, d, -1)
-				for sub := free; ; sub = (sub - 1) & free {
+				for sub := range subsets(free) {
 					pattern(v, fixed|sub, p)
 					q := find(tab, p)
 					if q < 0 {
@@ -1215,9 +1210,6 @@ func (s *skel) facets(out *skelOut, keepV, full bool, zid, end []int32, up []upS
 					}
 					r.v = append(r.v, q)
 					r.nb = append(r.nb, int32(v))
-					if sub == 0 {
-						break
-					}
 				}
 			}
 		})
@@ -1296,6 +1288,19 @@ const skelVChunk = 2048
 // when the edge leaving hyperplane zid[i] to its negative (positive, or
 // inner) side exists and goes up.
 type upSides struct{ s0, s1 uint32 }
+
+// subsets yields every subset of the bits of free, in decreasing order:
+// free first, 0 last (the order in which a vertex's regions are recorded,
+// which own relies on).
+func subsets(free uint32) iter.Seq[uint32] {
+	return func(yield func(uint32) bool) {
+		for sub := free; ; sub = (sub - 1) & free {
+			if !yield(sub) || sub == 0 {
+				return
+			}
+		}
+	}
+}
 
 // choices splits the side masks allowed by u over the d hyperplanes
 // (position skip, if ≥ 0, left at 0) into the bits fixed in all of them
@@ -1649,16 +1654,23 @@ func (e *engine) nextMaps(P [][]float64, p, q []uint64) int {
 	if changed >= active {
 		return l + 1
 	}
+	// A unit turned on adds its term, one turned off takes it away (its
+	// row negated: the same sums, exactly).
+	d1, out := e.d+1, e.layers[l+1].out
+	var neg [skelMaxDim + 1]float64
 	for k := off / 64; k <= (off+w-1)/64; k++ {
 		x := (p[k] ^ q[k]) & rangeMask(k, off, off+w)
 		for x != 0 {
-			b := k*64 + bits.TrailingZeros64(x)
+			j := k*64 + bits.TrailingZeros64(x) - off
 			x &= x - 1
-			sg := -1.0
-			if mhas(p, b) {
-				sg = 1
+			row := P[l][j*d1 : (j+1)*d1]
+			if !mhas(p, j+off) {
+				for i, v := range row {
+					neg[i] = -v
+				}
+				row = neg[:d1]
 			}
-			e.axpyUnit(P[l+1], l, b-off, P[l], sg)
+			addOuter(P[l+1], e.wt[l+1][j*out:(j+1)*out], row)
 		}
 	}
 	return l + 2
@@ -1674,44 +1686,6 @@ func rangeMask(k, lo, hi int) uint64 {
 		m &= 1<<uint(hi%64) - 1
 	}
 	return m
-}
-
-// axpyUnit adds sg·W_{l+1}[:, j] ⊗ P[j] to acc.
-func (e *engine) axpyUnit(acc []float64, l, j int, P []float64, sg float64) {
-	d1 := e.d + 1
-	col := e.wt[l+1][j*e.layers[l+1].out : (j+1)*e.layers[l+1].out]
-	p := P[j*d1 : (j+1)*d1]
-	switch d1 {
-	case 4:
-		p0, p1, p2, p3 := p[0], p[1], p[2], p[3]
-		for i, wt := range col {
-			a := acc[i*4 : i*4+4 : i*4+4]
-			wt *= sg
-			a[0] += wt * p0
-			a[1] += wt * p1
-			a[2] += wt * p2
-			a[3] += wt * p3
-		}
-	case 5:
-		p0, p1, p2, p3, p4 := p[0], p[1], p[2], p[3], p[4]
-		for i, wt := range col {
-			a := acc[i*5 : i*5+5 : i*5+5]
-			wt *= sg
-			a[0] += wt * p0
-			a[1] += wt * p1
-			a[2] += wt * p2
-			a[3] += wt * p3
-			a[4] += wt * p4
-		}
-	default:
-		for i, wt := range col {
-			a := acc[i*d1 : (i+1)*d1]
-			wt *= sg
-			for k, pk := range p {
-				a[k] += wt * pk
-			}
-		}
-	}
 }
 
 // buildSkel builds the skeleton of the complex over the domain cell init.
